@@ -1,0 +1,16 @@
+// The trade intent stream: its length and total, and intents of the last minute.
+#pragma once
+
+#include "collectors/stream_collector.h"
+#include "contract/keys.h"
+
+namespace qst::collectors {
+
+class IntentsCollector final : public StreamCollector {
+ public:
+  IntentsCollector(const contract::Keys& keys, Logger& log, std::size_t page_size = 2000);
+  std::string_view name() const override { return "intents"; }
+  Status Emit(const ScrapeTime& now, std::vector<Family>& out) override;
+};
+
+}  // namespace qst::collectors

@@ -1,0 +1,103 @@
+#include "collectors/rate_limits.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+#include "util/text.h"
+
+namespace qst::collectors {
+namespace {
+
+// Strict number parse: the whole string, finite or +/-inf as Redis writes it.
+bool ParseNumber(const std::string& s, double* out) {
+  if (s.empty() || s.size() > 64) return false;
+  errno = 0;
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || errno == ERANGE || std::isnan(v)) return false;
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+RateLimitsCollector::RateLimitsCollector(const contract::Keys& keys, std::chrono::seconds window)
+    : keys_(keys), window_s_(window.count()) {}
+
+void RateLimitsCollector::PlanSnapshot(std::vector<redis::Command>& /*out*/) {
+  state_ = State::kIdle;
+  status_.reset();
+  global_ = 0;
+  top_.clear();
+}
+
+void RateLimitsCollector::ConsumeSnapshot(const ScrapeTime& /*now*/,
+                                          const redis::Reply* /*replies*/) {}
+
+void RateLimitsCollector::PlanNext(const ScrapeTime& now, std::vector<redis::Command>& out) {
+  if (state_ != State::kIdle) return;
+  const std::int64_t start = contract::WindowStart(now.unix_s(), window_s_);
+  global_key_ = keys_.RateGlobal(start);
+  symbol_key_ = keys_.RateSymbol(start);
+  out.push_back({"GET", global_key_});
+  out.push_back({"ZREVRANGE", symbol_key_, "0", std::to_string(kTopN - 1), "WITHSCORES"});
+  state_ = State::kPlanned;
+}
+
+void RateLimitsCollector::ConsumeNext(const ScrapeTime& /*now*/, const redis::Reply* replies) {
+  if (state_ != State::kPlanned) return;
+  state_ = State::kDone;
+  const redis::Reply& global = replies[0];
+  const redis::Reply& top = replies[1];
+  if (global.is_string()) {
+    if (!ParseNumber(global.str(), &global_)) {
+      status_ = "key " + global_key_ + " holds " + global.Describe() + ", not a number";
+      return;
+    }
+  } else if (!global.is_nil()) {
+    status_ = "GET " + global_key_ + " failed: " + global.Describe();
+    return;
+  }
+  if (!top.is_array() || top.elements().size() % 2 != 0) {
+    status_ = "ZREVRANGE " + symbol_key_ + " failed: " + top.Describe();
+    return;
+  }
+  const auto& e = top.elements();
+  for (std::size_t i = 0; i + 1 < e.size(); i += 2) {
+    double score = 0;
+    if (!e[i].is_string() || !e[i + 1].is_string() || !ParseNumber(e[i + 1].str(), &score)) {
+      status_ = "malformed ZREVRANGE reply for " + symbol_key_;
+      return;
+    }
+    top_.emplace_back(SanitizeUtf8(e[i].str()), score);
+  }
+}
+
+Status RateLimitsCollector::Emit(const ScrapeTime& /*now*/, std::vector<Family>& out) {
+  if (status_) return status_;
+  if (state_ != State::kDone) return std::string("rate window keys were not read");
+  const std::string pattern = keys_.prefix() + "safety:rate:";
+  out.push_back(Gauge("quantum_safety_rate_global_current_window",
+                      "Intents counted in the current rate window (key " + pattern +
+                          "global:<window_start>); 0 if absent.",
+                      global_));
+  Family top = GaugeFamily("quantum_safety_rate_symbol_top",
+                           "Top 5 symbols of the current rate window by intents (sorted set " +
+                               pattern + "symbol:<window_start>, ZREVRANGE order).");
+  std::string joined;
+  for (std::size_t i = 0; i < top_.size(); ++i) {
+    AddSample(top, top_[i].second, {{"rank", std::to_string(i + 1)}, {"symbol", top_[i].first}});
+    if (i > 0) joined += ',';
+    joined += top_[i].first;
+  }
+  out.push_back(std::move(top));
+  Family info = GaugeFamily("quantum_safety_rate_symbol_top5_info",
+                            "Always 1; label symbols lists the current top 5 symbols of " +
+                                pattern + "symbol:<window_start> in rank order, \"none\" if empty.");
+  AddSample(info, 1, {{"symbols", joined.empty() ? "none" : joined}});
+  out.push_back(std::move(info));
+  return std::nullopt;
+}
+
+}  // namespace qst::collectors

@@ -1,0 +1,42 @@
+// The rate limiter's current window: the global counter and the top five
+// symbols of the per-symbol sorted set.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "collectors/collector.h"
+#include "contract/keys.h"
+
+namespace qst::collectors {
+
+class RateLimitsCollector final : public Collector {
+ public:
+  static constexpr int kTopN = 5;
+
+  RateLimitsCollector(const contract::Keys& keys, std::chrono::seconds window);
+
+  std::string_view name() const override { return "rate_limits"; }
+  void PlanSnapshot(std::vector<redis::Command>& out) override;
+  void ConsumeSnapshot(const ScrapeTime& now, const redis::Reply* replies) override;
+  // The window's keys depend on Redis TIME, so they are read in round two.
+  void PlanNext(const ScrapeTime& now, std::vector<redis::Command>& out) override;
+  void ConsumeNext(const ScrapeTime& now, const redis::Reply* replies) override;
+  Status Emit(const ScrapeTime& now, std::vector<Family>& out) override;
+  void Abort() override { state_ = State::kIdle; }
+
+ private:
+  enum class State { kIdle, kPlanned, kDone };
+  contract::Keys keys_;
+  std::int64_t window_s_;
+  State state_ = State::kIdle;
+  std::string global_key_;
+  std::string symbol_key_;
+  Status status_;
+  double global_ = 0;
+  std::vector<std::pair<std::string, double>> top_;
+};
+
+}  // namespace qst::collectors

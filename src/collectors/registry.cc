@@ -1,0 +1,21 @@
+#include "collectors/registry.h"
+
+#include "collectors/faults.h"
+#include "collectors/intents.h"
+#include "collectors/rate_limits.h"
+#include "collectors/safe_mode.h"
+
+namespace qst::collectors {
+
+std::vector<std::unique_ptr<Collector>> DefaultCollectors(const contract::Keys& keys,
+                                                          std::chrono::seconds rate_window,
+                                                          Logger& log) {
+  std::vector<std::unique_ptr<Collector>> out;
+  out.push_back(std::make_unique<SafeModeCollector>(keys, log));
+  out.push_back(std::make_unique<FaultsCollector>(keys, log));
+  out.push_back(std::make_unique<IntentsCollector>(keys, log));
+  out.push_back(std::make_unique<RateLimitsCollector>(keys, rate_window));
+  return out;
+}
+
+}  // namespace qst::collectors

@@ -1,0 +1,178 @@
+#include "collectors/runner.h"
+
+#include <charconv>
+
+namespace qst::collectors {
+namespace {
+
+constexpr int kMaxRounds = 1000;  // the deadline is the real bound
+
+double Seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+bool ParseTime(const redis::Reply& r, ScrapeTime* out) {
+  if (!r.is_array() || r.elements().size() != 2) return false;
+  std::int64_t parts[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    const std::string& s = r.elements()[i].str();
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), parts[i]);
+    if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) return false;
+  }
+  out->unix_ms = parts[0] * 1000 + parts[1] / 1000;
+  return true;
+}
+
+}  // namespace
+
+Runner::Runner(redis::Client& client, const Clock& clock, Logger& log, BuildInfo build,
+               std::vector<std::unique_ptr<Collector>> collectors)
+    : client_(client),
+      clock_(clock),
+      log_(log),
+      build_(std::move(build)),
+      collectors_(std::move(collectors)),
+      collector_seconds_(collectors_.size(), 0) {}
+
+std::vector<std::string> Runner::collector_names() const {
+  std::vector<std::string> names;
+  for (const auto& c : collectors_) names.emplace_back(c->name());
+  return names;
+}
+
+bool Runner::RunRounds(redis::Deadline deadline, ScrapeTime* now, std::string* error) {
+  const auto timed = [&](std::size_t i, auto&& fn) {
+    const auto t0 = clock_.Monotonic();
+    fn();
+    collector_seconds_[i] += Seconds(clock_.Monotonic() - t0);
+  };
+
+  // Round 0: MULTI, TIME, every collector's snapshot, EXEC.
+  std::vector<redis::Command> cmds = {{"MULTI"}, {"TIME"}};
+  std::vector<std::size_t> offsets(collectors_.size());
+  for (std::size_t i = 0; i < collectors_.size(); ++i) {
+    offsets[i] = cmds.size() - 1;  // index inside the EXEC reply
+    timed(i, [&] { collectors_[i]->PlanSnapshot(cmds); });
+  }
+  cmds.push_back({"EXEC"});
+  auto replies = client_.Execute(cmds, deadline);
+  if (!replies.ok()) {
+    *error = "redis " + std::string(redis::ErrorKindName(replies.error().kind)) + ": " +
+             replies.error().message;
+    return false;
+  }
+  const redis::Reply& exec = replies->back();
+  if (!exec.is_array() || exec.elements().size() != cmds.size() - 2) {
+    std::string why = exec.Describe();
+    for (const redis::Reply& r : *replies) {
+      if (r.is_error()) {
+        why = r.str();
+        break;
+      }
+    }
+    *error = "Redis refused the scrape's MULTI/EXEC: " + why;
+    return false;
+  }
+  if (!ParseTime(exec.elements()[0], now)) {
+    *error = "unexpected TIME reply: " + exec.elements()[0].Describe();
+    return false;
+  }
+  for (std::size_t i = 0; i < collectors_.size(); ++i) {
+    timed(i, [&] { collectors_[i]->ConsumeSnapshot(*now, &exec.elements()[offsets[i]]); });
+  }
+
+  // Later rounds: whatever the collectors still need, until nobody asks.
+  std::vector<std::size_t> begin(collectors_.size());
+  std::vector<std::size_t> end(collectors_.size());
+  for (int round = 1; round <= kMaxRounds; ++round) {
+    cmds.clear();
+    for (std::size_t i = 0; i < collectors_.size(); ++i) {
+      begin[i] = cmds.size();
+      timed(i, [&] { collectors_[i]->PlanNext(*now, cmds); });
+      end[i] = cmds.size();
+    }
+    if (cmds.empty()) break;
+    if (clock_.Monotonic() >= deadline) {
+      // Out of time while catching up: what is complete is still served.
+      for (auto& c : collectors_) c->Abort();
+      log_.Warn("scrape deadline reached with Redis reads still pending",
+                {{"round", std::to_string(round)}});
+      break;
+    }
+    replies = client_.Execute(cmds, deadline);
+    if (!replies.ok()) {
+      *error = "redis " + std::string(redis::ErrorKindName(replies.error().kind)) + ": " +
+               replies.error().message;
+      return false;
+    }
+    for (std::size_t i = 0; i < collectors_.size(); ++i) {
+      if (begin[i] == end[i]) continue;
+      timed(i, [&] { collectors_[i]->ConsumeNext(*now, &(*replies)[begin[i]]); });
+    }
+  }
+  return true;
+}
+
+void Runner::NoteError(const std::string& error) {
+  if (error == last_logged_error_) return;
+  if (error.empty()) {
+    log_.Info("Redis reads healthy again");
+  } else {
+    log_.Error("scrape met an error", {{"err", error}});
+  }
+  last_logged_error_ = error;
+}
+
+std::vector<Family> Runner::Scrape(redis::Deadline deadline) {
+  const auto start = clock_.Monotonic();
+  std::unique_lock<std::timed_mutex> lock(mu_, std::defer_lock);
+  HealthSnapshot health;
+  std::vector<Family> out;
+  std::string error;
+
+  if (!lock.try_lock_until(deadline)) {
+    error = "another scrape held Redis past this scrape's deadline";
+  } else {
+    std::fill(collector_seconds_.begin(), collector_seconds_.end(), 0.0);
+    const std::uint64_t trips_before = client_.round_trips();
+    ScrapeTime now;
+    const bool ok = RunRounds(deadline, &now, &error);
+    health.round_trips = client_.round_trips() - trips_before;
+    health.redis_up = ok;
+    for (std::size_t i = 0; i < collectors_.size(); ++i) {
+      Collector& c = *collectors_[i];
+      CollectorResult result{std::string(c.name()), false, collector_seconds_[i]};
+      if (ok) {
+        std::vector<Family> families;
+        const auto t0 = clock_.Monotonic();
+        Status status = c.Emit(now, families);
+        result.seconds += Seconds(clock_.Monotonic() - t0);
+        if (status) {
+          if (!error.empty()) error += "; ";
+          error += std::string(c.name()) + ": " + *status;
+        } else {
+          result.success = true;
+          for (Family& f : families) out.push_back(std::move(f));
+        }
+      } else {
+        c.Abort();
+      }
+      health.collectors.push_back(std::move(result));
+    }
+  }
+  std::lock_guard<std::mutex> stats_lock(stats_mu_);
+  if (!error.empty()) {
+    ++errors_;
+    last_error_timestamp_ = ToUnixSeconds(clock_.Wall());
+  }
+  ++scrapes_;
+  NoteError(error);
+  health.scrapes = scrapes_;
+  health.errors = errors_;
+  health.last_error_timestamp = last_error_timestamp_;
+  health.scrape_seconds = Seconds(clock_.Monotonic() - start);
+  for (Family& f : HealthFamilies(health, build_)) out.push_back(std::move(f));
+  return out;
+}
+
+}  // namespace qst::collectors

@@ -1,0 +1,30 @@
+// SAFE MODE: the kill switch key and its remaining TTL.
+#pragma once
+
+#include <string>
+
+#include "collectors/collector.h"
+#include "contract/keys.h"
+#include "util/log.h"
+
+namespace qst::collectors {
+
+class SafeModeCollector final : public Collector {
+ public:
+  SafeModeCollector(const contract::Keys& keys, Logger& log);
+
+  std::string_view name() const override { return "safe_mode"; }
+  void PlanSnapshot(std::vector<redis::Command>& out) override;
+  void ConsumeSnapshot(const ScrapeTime& now, const redis::Reply* replies) override;
+  Status Emit(const ScrapeTime& now, std::vector<Family>& out) override;
+
+ private:
+  std::string key_;
+  Logger& log_;
+  Status status_;
+  double on_ = 0;
+  double ttl_seconds_ = -1;
+  std::string last_odd_value_;  // so an unexpected value is logged once, not per scrape
+};
+
+}  // namespace qst::collectors

@@ -1,0 +1,182 @@
+#include "collectors/stream_window.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "util/text.h"
+
+namespace qst::collectors {
+namespace {
+
+constexpr std::string_view kMissingLabel = "unknown";
+
+std::int64_t ClampMs(std::uint64_t ms) {
+  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  return static_cast<std::int64_t>(std::min(ms, kMax));
+}
+
+bool IsWrongType(const redis::Reply& r) {
+  return r.is_error() && r.str().rfind("WRONGTYPE", 0) == 0;
+}
+
+}  // namespace
+
+StreamWindow::StreamWindow(StreamWindowOptions options)
+    : options_(std::move(options)), labels_(options_.max_labels) {}
+
+redis::Command StreamWindow::RangeCommand() const {
+  std::string start;
+  if (cursor_) {
+    start = "(" + cursor_->ToString();
+  } else {
+    start = std::to_string(std::max<std::int64_t>(0, last_floor_ms_ + 1));
+  }
+  return {"XRANGE", options_.key, start, "+", "COUNT", std::to_string(options_.page_size)};
+}
+
+void StreamWindow::PlanSnapshot(std::vector<redis::Command>& out) {
+  rebuild_reason_.clear();
+  entries_read_ = 0;
+  caught_up_ = false;
+  out.push_back({"XLEN", options_.key});
+  out.push_back({"XINFO", "STREAM", options_.key});
+  // Before the first scrape the window's start is unknown (it comes from
+  // Redis TIME in this same round), so the first page waits for round two.
+  page_planned_ = cursor_.has_value();
+  if (page_planned_) out.push_back(RangeCommand());
+}
+
+void StreamWindow::Reset() {
+  index_.Clear();
+  labels_.Clear();
+  cursor_.reset();
+  last_read_.reset();
+  seen_ = false;
+  entries_added_ = 0;
+  max_deleted_ = {};
+  exists_ = false;
+}
+
+void StreamWindow::Rebuild(std::string reason) {
+  index_.Clear();
+  labels_.Clear();
+  cursor_.reset();
+  last_read_.reset();
+  caught_up_ = false;
+  rebuild_reason_ = std::move(reason);
+}
+
+std::optional<std::string> StreamWindow::ConsumeSnapshot(std::int64_t now_ms,
+                                                         const redis::Reply* replies) {
+  const std::int64_t floor = Floor(now_ms);
+  last_floor_ms_ = floor;
+  const redis::Reply& xlen = replies[0];
+  const redis::Reply& xinfo = replies[1];
+  if (IsWrongType(xlen) || IsWrongType(xinfo)) {
+    Reset();
+    return "key " + options_.key + " is not a stream (WRONGTYPE)";
+  }
+  if (!xlen.is_integer()) {
+    Reset();
+    return "unexpected XLEN reply for " + options_.key + ": " + xlen.Describe();
+  }
+  if (xinfo.is_error()) {
+    if (xlen.integer() != 0) {
+      Reset();
+      return "XINFO STREAM " + options_.key + " failed: " + xinfo.Describe();
+    }
+    // No such key: nothing in the window; the next stream of this name is new.
+    Reset();
+    caught_up_ = true;
+    return std::nullopt;
+  }
+  snapshot_reply_ = xinfo;
+  auto info = redis::ParseStreamInfo(snapshot_reply_);
+  if (!info.ok()) {
+    Reset();
+    return "XINFO STREAM " + options_.key + ": " + info.error();
+  }
+  info_ = *info;
+  exists_ = true;
+
+  bool discard_page = false;
+  if (seen_ && ((last_read_ && info_.last_generated_id < *last_read_) ||
+                info_.entries_added < entries_added_)) {
+    Rebuild("the stream was deleted and recreated");
+    discard_page = true;
+  } else if (seen_ && info_.max_deleted_entry_id != max_deleted_ &&
+             ClampMs(info_.max_deleted_entry_id.ms) > floor &&
+             (!info_.first_entry_id || *info_.first_entry_id <= info_.max_deleted_entry_id)) {
+    // Trimming only removes entries before the first one; a deleted ID at or
+    // after it means an entry inside the window vanished (XDEL).
+    Rebuild("entries inside the window were deleted");
+    discard_page = true;
+  }
+  seen_ = true;
+  entries_added_ = info_.entries_added;
+  max_deleted_ = info_.max_deleted_entry_id;
+  if (info_.first_entry_id) index_.EvictBefore(ClampMs(info_.first_entry_id->ms));
+
+  if (!page_planned_ || discard_page) return std::nullopt;  // catch-up rounds follow
+  if (auto err = Apply(replies[2], now_ms)) return err;
+  if (caught_up_ && rebuild_reason_.empty() && info_.first_entry_id &&
+      ClampMs(info_.first_entry_id->ms) > floor && index_.count() != info_.length) {
+    // The whole stream lies inside the window, so the window must hold exactly
+    // XLEN entries; otherwise something (a trim inside one millisecond) slipped
+    // past the cheap checks above. Snapshot and page come from one MULTI, so
+    // this comparison is exact.
+    Rebuild("window count " + std::to_string(index_.count()) + " disagreed with XLEN " +
+            std::to_string(info_.length));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> StreamWindow::Apply(const redis::Reply& page, std::int64_t now_ms) {
+  if (IsWrongType(page)) {
+    Reset();
+    return "key " + options_.key + " is not a stream (WRONGTYPE)";
+  }
+  auto entries = redis::ParseEntries(page);
+  if (!entries.ok()) {
+    Reset();
+    return "XRANGE " + options_.key + ": " + entries.error();
+  }
+  for (const redis::EntryView& e : *entries) {
+    if (last_read_ && e.id <= *last_read_) continue;
+    WindowIndex::LabelId label = 0;
+    if (!options_.label_field.empty()) {
+      auto value = redis::FieldValue(e, options_.label_field);
+      label = labels_.Intern(value ? SanitizeUtf8(*value) : std::string(kMissingLabel), index_);
+    }
+    index_.Add(ClampMs(e.id.ms), label);
+    last_read_ = e.id;
+    cursor_ = e.id;
+    ++entries_read_;
+  }
+  caught_up_ = entries->size() < options_.page_size;
+  if (caught_up_) index_.EvictThrough(Floor(now_ms));
+  return std::nullopt;
+}
+
+bool StreamWindow::PlanCatchUp(std::vector<redis::Command>& out) {
+  if (caught_up_) return false;
+  out.push_back(RangeCommand());
+  return true;
+}
+
+std::optional<std::string> StreamWindow::ConsumeCatchUp(std::int64_t now_ms,
+                                                        const redis::Reply& reply) {
+  return Apply(reply, now_ms);
+}
+
+void StreamWindow::Finish(std::int64_t now_ms) {
+  const std::int64_t floor = Floor(now_ms);
+  index_.EvictThrough(floor);
+  // Entries at or before the floor would be evicted at once: never read them.
+  const redis::StreamId floor_id{static_cast<std::uint64_t>(std::max<std::int64_t>(0, floor)),
+                                 redis::StreamId::kMaxSeq};
+  if ((caught_up_ && !cursor_) || (cursor_ && *cursor_ < floor_id)) cursor_ = floor_id;
+}
+
+}  // namespace qst::collectors

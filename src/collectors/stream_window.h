@@ -1,0 +1,89 @@
+// Follows one Redis stream with a cursor and keeps WindowIndex exact: each
+// scrape reads only entries added since the last one, bootstraps once, and
+// notices trims, deletions and a stream deleted or recreated.
+//
+// Protocol per scrape: PlanSnapshot/ConsumeSnapshot in the scrape's first
+// (MULTI/EXEC) round, then PlanCatchUp/ConsumeCatchUp rounds while
+// caught_up() is false, then Finish.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "collectors/window_index.h"
+#include "redis/client.h"
+#include "redis/stream_reply.h"
+
+namespace qst::collectors {
+
+struct StreamWindowOptions {
+  std::string key;
+  std::chrono::milliseconds window{3600 * 1000};
+  // Field whose value labels each entry (e.g. "reason"); empty: no labels.
+  std::string label_field;
+  // Entries per XRANGE: bounds how long one command holds Redis.
+  std::size_t page_size = 2000;
+  std::size_t max_labels = 32;
+};
+
+class StreamWindow {
+ public:
+  explicit StreamWindow(StreamWindowOptions options);
+
+  // Appends XLEN, XINFO STREAM and, once a cursor exists, one XRANGE page.
+  void PlanSnapshot(std::vector<redis::Command>& out);
+  std::size_t snapshot_commands() const { return page_planned_ ? 3 : 2; }
+  // `replies` holds snapshot_commands() replies. On error (wrong key type,
+  // malformed reply) the window is reset and the message says why.
+  std::optional<std::string> ConsumeSnapshot(std::int64_t now_ms, const redis::Reply* replies);
+
+  // Appends one XRANGE page if still catching up; returns whether it did.
+  bool PlanCatchUp(std::vector<redis::Command>& out);
+  std::optional<std::string> ConsumeCatchUp(std::int64_t now_ms, const redis::Reply& reply);
+
+  // Ends the scrape: evicts what left the window and moves the cursor past it.
+  void Finish(std::int64_t now_ms);
+
+  bool exists() const { return exists_; }
+  bool caught_up() const { return caught_up_; }
+  // Valid after a successful ConsumeSnapshot on an existing stream.
+  const redis::StreamInfo& info() const { return info_; }
+  const WindowIndex& index() const { return index_; }
+  const LabelTable& labels() const { return labels_; }
+  // Why the window was rebuilt this scrape, empty if it was not.
+  const std::string& rebuild_reason() const { return rebuild_reason_; }
+  std::uint64_t entries_read() const { return entries_read_; }
+
+ private:
+  std::int64_t Floor(std::int64_t now_ms) const { return now_ms - options_.window.count(); }
+  redis::Command RangeCommand() const;
+  std::optional<std::string> Apply(const redis::Reply& page, std::int64_t now_ms);
+  void Rebuild(std::string reason);
+  void Reset();
+
+  StreamWindowOptions options_;
+  WindowIndex index_;
+  LabelTable labels_;
+
+  // Exclusive lower bound of the next read; nullopt: read from the window's start.
+  std::optional<redis::StreamId> cursor_;
+  std::optional<redis::StreamId> last_read_;
+  std::int64_t last_floor_ms_ = 0;
+  bool seen_ = false;
+  std::uint64_t entries_added_ = 0;
+  redis::StreamId max_deleted_;
+
+  // Per scrape.
+  redis::Reply snapshot_reply_;  // keeps info_.last_entry alive
+  redis::StreamInfo info_;
+  bool exists_ = false;
+  bool page_planned_ = false;
+  bool caught_up_ = false;
+  std::string rebuild_reason_;
+  std::uint64_t entries_read_ = 0;
+};
+
+}  // namespace qst::collectors

@@ -1,0 +1,166 @@
+#include "config/config.h"
+
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "http/listen_address.h"
+#include "util/duration.h"
+
+namespace qst::config {
+namespace {
+
+constexpr const char* kProgram = "quantum_safety_exporter";
+
+struct Raw {
+  std::string listen_address = ":9105";
+  std::string telemetry_path = "/metrics";
+  std::string redis_addr = "redis://localhost:6379";
+  std::string password_file;
+  std::string redis_timeout = "2s";
+  std::string key_prefix = "quantum:";
+  std::string rate_window = "60s";
+  std::string log_level = "info";
+};
+
+struct Secret {
+  std::string value;
+};
+
+Result<Secret, std::string> ReadPasswordFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "cannot read --redis.password-file " + path;
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  std::string pw = buf.str();
+  while (!pw.empty() && (pw.back() == '\n' || pw.back() == '\r')) pw.pop_back();
+  if (pw.empty()) return "--redis.password-file " + path + " is empty";
+  if (pw.find('\n') != std::string::npos) {
+    return "--redis.password-file " + path + " must hold one line";
+  }
+  return Secret{pw};
+}
+
+Result<Config, std::string> Validate(const Raw& raw) {
+  Config c;
+  if (auto ports = http::ToCivetPorts(raw.listen_address); !ports.ok()) {
+    return "--web.listen-address: " + ports.error();
+  }
+  c.listen_address = raw.listen_address;
+
+  const std::string& path = raw.telemetry_path;
+  if (path.empty() || path[0] != '/' || path == "/" || path == "/-/healthy" ||
+      path == "/-/ready" || path.find_first_of(" ?#\t\r\n") != std::string::npos) {
+    return "--web.telemetry-path: \"" + path +
+           "\" must start with / and not be /, /-/healthy or /-/ready";
+  }
+  c.telemetry_path = path;
+
+  auto addr = redis::ParseAddress(raw.redis_addr);
+  if (!addr.ok()) return "--redis.addr: " + addr.error();
+  c.redis = *addr;
+  if (!raw.password_file.empty()) {
+    if (!c.redis.password.empty()) {
+      return std::string(
+          "give the Redis password in --redis.addr or in --redis.password-file, not both");
+    }
+    auto pw = ReadPasswordFile(raw.password_file);
+    if (!pw.ok()) return pw.error();
+    c.redis.password = pw->value;
+  }
+
+  auto timeout = ParseDuration(raw.redis_timeout);
+  if (!timeout.ok()) return "--redis.timeout: " + timeout.error();
+  if (timeout->count() < 1 || *timeout > std::chrono::minutes(5)) {
+    return "--redis.timeout: must be between 1ms and 5m, got \"" + raw.redis_timeout + "\"";
+  }
+  c.redis_timeout = *timeout;
+
+  if (raw.key_prefix.size() > 256) return std::string("--redis.key-prefix: longer than 256 bytes");
+  c.key_prefix = raw.key_prefix;
+
+  auto window = ParseDuration(raw.rate_window);
+  if (!window.ok()) return "--rate.window: " + window.error();
+  if (window->count() % 1000 != 0 || *window < std::chrono::seconds(1) ||
+      *window > std::chrono::hours(24)) {
+    return "--rate.window: must be whole seconds from 1s to 24h (the kernel's window keys are "
+           "in seconds), got \"" + raw.rate_window + "\"";
+  }
+  c.rate_window = std::chrono::duration_cast<std::chrono::seconds>(*window);
+
+  if (!ParseLogLevel(raw.log_level, &c.log_level)) {
+    return "--log.level: \"" + raw.log_level + "\" is not one of debug, info, warn, error";
+  }
+  return c;
+}
+
+}  // namespace
+
+ParseResult Parse(const std::vector<std::string>& argv, const collectors::BuildInfo& build) {
+  Raw raw;
+  bool version = false;
+  CLI::App app{"Prometheus exporter for the trading safety kernel's state in Redis.", kProgram};
+  app.get_formatter()->column_width(36);
+  app.add_option("--web.listen-address", raw.listen_address,
+                 "Address to serve metrics on: [host]:port")
+      ->envname("QSE_WEB_LISTEN_ADDRESS")
+      ->capture_default_str();
+  app.add_option("--web.telemetry-path", raw.telemetry_path, "Path of the metrics endpoint")
+      ->envname("QSE_WEB_TELEMETRY_PATH")
+      ->capture_default_str();
+  app.add_option("--redis.addr", raw.redis_addr,
+                 "Redis: redis://[user:password@]host:port/db or unix:///path")
+      ->envname("QSE_REDIS_ADDR")
+      ->capture_default_str();
+  app.add_option("--redis.password-file", raw.password_file,
+                 "File holding the Redis password (one line)")
+      ->envname("QSE_REDIS_PASSWORD_FILE");
+  app.add_option("--redis.timeout", raw.redis_timeout,
+                 "Bound on connecting and on each Redis round trip")
+      ->envname("QSE_REDIS_TIMEOUT")
+      ->capture_default_str();
+  app.add_option("--redis.key-prefix", raw.key_prefix, "Prefix of every safety kernel key")
+      ->envname("QSE_REDIS_KEY_PREFIX")
+      ->capture_default_str();
+  app.add_option("--rate.window", raw.rate_window, "The kernel's rate-limit window length")
+      ->envname("QSE_RATE_WINDOW")
+      ->capture_default_str();
+  app.add_option("--log.level", raw.log_level, "debug, info, warn or error")
+      ->envname("QSE_LOG_LEVEL")
+      ->capture_default_str();
+  app.add_flag("--version", version, "Print the version and exit");
+
+  std::vector<const char*> args;
+  for (const std::string& a : argv) args.push_back(a.c_str());
+  ParseResult result;
+  try {
+    app.parse(static_cast<int>(args.size()), args.data());
+  } catch (const CLI::CallForHelp&) {
+    result.out = app.help();
+    return result;
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    for (char& ch : msg) {
+      if (ch == '\n') ch = ' ';
+    }
+    result.exit_code = 2;
+    result.err = std::string(kProgram) + ": " + msg + " (see --help)\n";
+    return result;
+  }
+  if (version) {
+    result.out = std::string(kProgram) + ", version " + build.version + " (git " + build.git +
+                 ", " + build.deployment + ")\n";
+    return result;
+  }
+  auto config = Validate(raw);
+  if (!config.ok()) {
+    result.exit_code = 2;
+    result.err = std::string(kProgram) + ": " + config.error() + "\n";
+    return result;
+  }
+  result.config = *config;
+  return result;
+}
+
+}  // namespace qst::config

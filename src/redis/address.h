@@ -1,0 +1,29 @@
+// Where Redis is: parsed from the --redis.addr URL forms redis_exporter users
+// know (redis://[user:password@]host:port/db, unix:///path, host:port).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "util/result.h"
+
+namespace qst::redis {
+
+struct Address {
+  enum class Kind { kTcp, kUnix };
+  Kind kind = Kind::kTcp;
+  std::string host = "localhost";
+  int port = 6379;
+  std::string path;  // unix socket path
+  int db = 0;
+  std::string user;      // empty: the default user
+  std::string password;  // empty: no AUTH
+
+  // For logs: the URL with the password replaced by "xxxxx".
+  std::string Redacted() const;
+};
+
+// One-line error message on bad input.
+Result<Address, std::string> ParseAddress(std::string_view url);
+
+}  // namespace qst::redis

@@ -1,0 +1,61 @@
+// Client over a blocking hiredis connection: connects lazily, reconnects with
+// exponential back-off, and bounds every round trip by a deadline.
+// Not thread-safe (neither is a hiredis context): callers serialise access.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "redis/address.h"
+#include "redis/client.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+struct redisContext;
+
+namespace qst::redis {
+
+struct ClientOptions {
+  Address address;
+  // Upper bound for connecting and for each round trip; a scrape's own
+  // deadline may cut it shorter.
+  std::chrono::milliseconds timeout{2000};
+  std::chrono::milliseconds backoff_initial{250};
+  std::chrono::milliseconds backoff_max{10000};
+};
+
+class HiredisClient final : public Client {
+ public:
+  HiredisClient(ClientOptions options, const Clock& clock, Logger& log);
+  ~HiredisClient() override;
+  HiredisClient(const HiredisClient&) = delete;
+  HiredisClient& operator=(const HiredisClient&) = delete;
+
+  Result<std::vector<Reply>, Error> Execute(const std::vector<Command>& commands,
+                                            Deadline deadline) override;
+  std::uint64_t round_trips() const override { return round_trips_; }
+
+  bool connected() const { return ctx_ != nullptr; }
+
+ private:
+  struct ContextDeleter {
+    void operator()(redisContext* c) const;
+  };
+  using ContextPtr = std::unique_ptr<redisContext, ContextDeleter>;
+
+  std::optional<Error> EnsureConnected(Deadline deadline);
+  std::optional<Error> Connect(Deadline deadline);
+  Error Fail(ErrorKind kind, std::string message);  // drops the connection
+
+  ClientOptions options_;
+  const Clock& clock_;
+  Logger& log_;
+  ContextPtr ctx_;
+  std::chrono::milliseconds backoff_{0};
+  std::chrono::steady_clock::time_point next_attempt_{};
+  std::uint64_t round_trips_ = 0;
+};
+
+}  // namespace qst::redis

@@ -1,0 +1,68 @@
+// Redis replies as plain values, so collectors can be tested with replies
+// built by hand and nothing outlives the hiredis buffers it came from.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace qst::redis {
+
+enum class ReplyType { kNil, kStatus, kError, kInteger, kString, kArray };
+
+std::string_view ReplyTypeName(ReplyType type);
+
+class Reply {
+ public:
+  Reply() = default;  // nil
+
+  static Reply Nil() { return Reply(); }
+  static Reply Status(std::string s) { return Reply(ReplyType::kStatus, std::move(s)); }
+  static Reply Error(std::string s) { return Reply(ReplyType::kError, std::move(s)); }
+  static Reply String(std::string s) { return Reply(ReplyType::kString, std::move(s)); }
+  static Reply Integer(std::int64_t n) {
+    Reply r;
+    r.type_ = ReplyType::kInteger;
+    r.integer_ = n;
+    return r;
+  }
+  static Reply Array(std::vector<Reply> elements) {
+    Reply r;
+    r.type_ = ReplyType::kArray;
+    r.elements_ = std::move(elements);
+    return r;
+  }
+
+  ReplyType type() const { return type_; }
+  bool is_nil() const { return type_ == ReplyType::kNil; }
+  bool is_error() const { return type_ == ReplyType::kError; }
+  bool is_string() const { return type_ == ReplyType::kString; }
+  bool is_integer() const { return type_ == ReplyType::kInteger; }
+  bool is_array() const { return type_ == ReplyType::kArray; }
+
+  // Text of a status, error or bulk string reply; empty otherwise.
+  const std::string& str() const { return str_; }
+  std::int64_t integer() const { return integer_; }
+  const std::vector<Reply>& elements() const { return elements_; }
+  std::vector<Reply>& mutable_elements() { return elements_; }
+
+  // Short human description for error messages ("integer 3", "error WRONGTYPE ...").
+  std::string Describe() const;
+
+  bool operator==(const Reply& o) const {
+    return type_ == o.type_ && str_ == o.str_ && integer_ == o.integer_ &&
+           elements_ == o.elements_;
+  }
+
+ private:
+  Reply(ReplyType t, std::string s) : type_(t), str_(std::move(s)) {}
+
+  ReplyType type_ = ReplyType::kNil;
+  std::string str_;
+  std::int64_t integer_ = 0;
+  std::vector<Reply> elements_;
+};
+
+}  // namespace qst::redis

@@ -1,0 +1,54 @@
+// Structured logs in logfmt (the format Prometheus and its exporters write),
+// one line per event, to stderr unless a test installs its own sink.
+#pragma once
+
+#include <functional>
+#include <initializer_list>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace qst {
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+
+// Parses "debug", "info", "warn" or "error"; false on anything else.
+bool ParseLogLevel(std::string_view text, LogLevel* out);
+
+using LogField = std::pair<std::string_view, std::string_view>;
+
+class Logger {
+ public:
+  using Sink = std::function<void(std::string_view line)>;
+
+  explicit Logger(LogLevel min_level);  // writes to stderr
+  Logger(LogLevel min_level, Sink sink);
+
+  bool Enabled(LogLevel level) const { return level >= min_level_; }
+  void Log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields = {});
+
+  void Debug(std::string_view msg, std::initializer_list<LogField> fields = {}) {
+    Log(LogLevel::kDebug, msg, fields);
+  }
+  void Info(std::string_view msg, std::initializer_list<LogField> fields = {}) {
+    Log(LogLevel::kInfo, msg, fields);
+  }
+  void Warn(std::string_view msg, std::initializer_list<LogField> fields = {}) {
+    Log(LogLevel::kWarn, msg, fields);
+  }
+  void Error(std::string_view msg, std::initializer_list<LogField> fields = {}) {
+    Log(LogLevel::kError, msg, fields);
+  }
+
+ private:
+  LogLevel min_level_;
+  Sink sink_;
+  std::mutex mu_;  // one line at a time from concurrent scrapes
+};
+
+// Appends `value` to `out` in logfmt: bare if it is a plain token, otherwise
+// quoted with \" \\ \n escaped and invalid UTF-8 replaced, cut at 256 bytes.
+void AppendLogfmtValue(std::string& out, std::string_view value);
+
+}  // namespace qst
