@@ -38,6 +38,7 @@ class HiredisClient final : public Client {
   std::uint64_t round_trips() const override { return round_trips_; }
 
   bool connected() const { return ctx_ != nullptr; }
+  std::uint64_t connect_attempts() const { return connect_attempts_; }
 
  private:
   struct ContextDeleter {
@@ -56,6 +57,7 @@ class HiredisClient final : public Client {
   std::chrono::milliseconds backoff_{0};
   std::chrono::steady_clock::time_point next_attempt_{};
   std::uint64_t round_trips_ = 0;
+  std::uint64_t connect_attempts_ = 0;
 };
 
 }  // namespace qst::redis

@@ -1,0 +1,269 @@
+// The real quantum_safety_exporter binary, as an operator runs it: flags,
+// HTTP endpoints, hostile clients, concurrent scrapers, signals.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <regex>
+#include <thread>
+
+#include "support/checks.h"
+#include "support/fixture.h"
+#include "support/http_client.h"
+#include "support/process.h"
+#include "support/redis_server.h"
+
+namespace qst::testing {
+namespace {
+
+// Starts the exporter on a kernel-chosen port and learns it from the log.
+class ExporterProcess {
+ public:
+  explicit ExporterProcess(std::vector<std::string> flags) : log_(dir_.File("exporter.log")) {
+    std::vector<std::string> argv = {QST_EXPORTER_BINARY, "--web.listen-address", "127.0.0.1:0"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    process_ = std::make_unique<Process>(argv, log_);
+    const std::regex port_re("msg=listening .* port=([0-9]+)");
+    const bool up = WaitFor(
+        [&] {
+          std::smatch m;
+          const std::string text = ReadFile(log_);
+          if (!std::regex_search(text, m, port_re)) return false;
+          port_ = std::stoi(m[1]);
+          return true;
+        },
+        std::chrono::seconds(10));
+    if (!up) throw std::runtime_error("exporter did not start: " + ReadFile(log_));
+  }
+
+  int port() const { return port_; }
+  std::string log() const { return ReadFile(log_); }
+  Process& process() { return *process_; }
+
+ private:
+  TempDir dir_;
+  std::string log_;
+  std::unique_ptr<Process> process_;
+  int port_ = 0;
+};
+
+TEST(Binary, ServesMetricsHealthReadinessAndLandingPage) {
+  RedisServer redis;
+  LoadBasicFixture(redis);
+  ExporterProcess exporter({"--redis.addr", redis.url()});
+
+  const HttpResponse metrics = HttpGet(exporter.port(), "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.headers.at("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(metrics.body.find("\nquantum_safety_faults_last_1h 5\n"), std::string::npos);
+  EXPECT_NE(metrics.body.find("\nquantum_safety_redis_up 1\n"), std::string::npos);
+
+  const CommandResult promtool = PromtoolCheckMetrics(metrics.body);
+  EXPECT_EQ(promtool.exit_code, 0) << promtool.out;
+  EXPECT_EQ(promtool.out, "");
+  const CommandResult parsed = PythonParse(metrics.body);
+  ASSERT_EQ(parsed.exit_code, 0) << parsed.out;
+  EXPECT_NE(parsed.out.find("quantum_trade_intent_rate_per_min\t{}\t5.0\n"), std::string::npos)
+      << parsed.out;
+
+  for (const char* path : {"/-/healthy", "/-/ready"}) {
+    const HttpResponse r = HttpGet(exporter.port(), path);
+    EXPECT_EQ(r.status, 200) << path;
+    EXPECT_EQ(r.body, "OK\n");
+  }
+  const HttpResponse landing = HttpGet(exporter.port(), "/");
+  EXPECT_EQ(landing.status, 200);
+  EXPECT_EQ(landing.headers.at("content-type"), "text/html; charset=utf-8");
+  EXPECT_NE(landing.body.find("href=\"./metrics\""), std::string::npos);
+
+  EXPECT_EQ(HttpGet(exporter.port(), "/nope").status, 404);
+  EXPECT_EQ(HttpGet(exporter.port(), "/metrics/extra").status, 404);
+  const HttpResponse post = HttpRaw(exporter.port(),
+                                    "POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                                    "Connection: close\r\n\r\n");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.headers.at("allow"), "GET, HEAD");
+  const HttpResponse head =
+      HttpRaw(exporter.port(), "HEAD /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.body, "");
+}
+
+TEST(Binary, CustomTelemetryPath) {
+  RedisServer redis;
+  ExporterProcess exporter({"--redis.addr", redis.url(), "--web.telemetry-path", "/safety"});
+  EXPECT_EQ(HttpGet(exporter.port(), "/safety").status, 200);
+  EXPECT_EQ(HttpGet(exporter.port(), "/metrics").status, 404);
+  EXPECT_NE(HttpGet(exporter.port(), "/").body.find("href=\"./safety\""), std::string::npos);
+}
+
+TEST(Binary, ConcurrentScrapersAllGetWholeAnswers) {
+  RedisServer redis;
+  LoadBasicFixture(redis);
+  ExporterProcess exporter({"--redis.addr", redis.url()});
+  constexpr int kThreads = 4;
+  constexpr int kScrapes = 25;
+  std::atomic<int> good{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      for (int j = 0; j < kScrapes; ++j) {
+        const HttpResponse r = HttpGet(exporter.port(), "/metrics");
+        if (r.status == 200 && r.body.find("\nquantum_safety_faults_last_1h 5\n") != std::string::npos &&
+            r.body.find("\nquantum_safety_redis_up 1\n") != std::string::npos) {
+          ++good;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(good.load(), kThreads * kScrapes);
+  const HttpResponse last = HttpGet(exporter.port(), "/metrics");
+  EXPECT_NE(last.body.find("\nquantum_safety_exporter_scrapes_total 101\n"), std::string::npos);
+  EXPECT_NE(last.body.find("\nquantum_safety_exporter_errors_total 0\n"), std::string::npos);
+}
+
+TEST(Binary, HostileHttpClientsDoNotHurtIt) {
+  RedisServer redis;
+  ExporterProcess exporter({"--redis.addr", redis.url()});
+  // What civetweb answers each; 0 means it closed the connection unanswered.
+  const std::vector<std::pair<std::string, int>> cases = {
+      {"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 TLS hello", 400},
+      {"GET\r\n\r\n", 400},
+      {"GET /metrics HTTP/9.9\r\n\r\n", 0},
+      {"GET " + std::string(100000, 'a') + " HTTP/1.1\r\n\r\n", 400},
+      {"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(200000, 'b') + "\r\n\r\n",
+       400},
+      // Nonsense scrape timeouts fall back to the default budget.
+      {"GET /metrics HTTP/1.1\r\nX-Prometheus-Scrape-Timeout-Seconds: -5\r\n"
+       "Connection: close\r\n\r\n",
+       200},
+      {"GET /metrics HTTP/1.1\r\nX-Prometheus-Scrape-Timeout-Seconds: 1e308\r\n"
+       "Connection: close\r\n\r\n",
+       200},
+      {"GET /metrics HTTP/1.1\r\nX-Prometheus-Scrape-Timeout-Seconds: nan\r\n"
+       "Connection: close\r\n\r\n",
+       200},
+      {"GET /../../etc/passwd HTTP/1.1\r\nConnection: close\r\n\r\n", 404},
+      {"DELETE / HTTP/1.1\r\nConnection: close\r\n\r\n", 405},
+      {std::string(1000, '\0'), 400},
+  };
+  for (const auto& [request, status] : cases) {
+    const HttpResponse r = HttpRaw(exporter.port(), request);
+    EXPECT_EQ(r.status, status) << request.substr(0, 40);
+    ASSERT_TRUE(exporter.process().running()) << "died on: " << request.substr(0, 40);
+  }
+  EXPECT_EQ(HttpGet(exporter.port(), "/etc/passwd").status, 404);
+  const HttpResponse after = HttpGet(exporter.port(), "/metrics");
+  EXPECT_EQ(after.status, 200);
+  EXPECT_NE(after.body.find("\nquantum_safety_redis_up 1\n"), std::string::npos);
+}
+
+TEST(Binary, RedisDownAtStartThenUp) {
+  RedisServer redis;
+  const std::string url = redis.url();
+  redis.Kill();
+  ExporterProcess exporter({"--redis.addr", url});
+  HttpResponse r = HttpGet(exporter.port(), "/metrics");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\nquantum_safety_redis_up 0\n"), std::string::npos);
+  EXPECT_EQ(r.body.find("\nquantum_safety_safe_mode "), std::string::npos);
+  redis.Start();
+  LoadBasicFixture(redis);
+  // Back-off is at most 10 s; the exporter recovers by itself.
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return HttpGet(exporter.port(), "/metrics").body.find("\nquantum_safety_faults_last_1h 5\n") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(20)))
+      << exporter.log();
+  EXPECT_NE(exporter.log().find("connected to Redis"), std::string::npos);
+}
+
+TEST(Binary, ScrapeTimeoutHeaderBoundsAStalledRedis) {
+  RedisServer redis;
+  LoadBasicFixture(redis);
+  ExporterProcess exporter({"--redis.addr", redis.url(), "--redis.timeout", "1m"});
+  ASSERT_EQ(HttpGet(exporter.port(), "/metrics").status, 200);
+  redis.Pause(3000);
+  const HttpResponse r = HttpGet(exporter.port(), "/metrics",
+                                 "X-Prometheus-Scrape-Timeout-Seconds: 1\r\n");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\nquantum_safety_redis_up 0\n"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("\nquantum_safety_safe_mode "), std::string::npos);
+}
+
+TEST(Binary, PasswordFileAndEnvironment) {
+  RedisServer redis(RedisServer::Options{"pa ss\"word", false});
+  LoadBasicFixture(redis);
+  TempDir dir;
+  WriteFile(dir.File("pw"), "pa ss\"word\n");
+  TempDir logdir;
+  Process p({QST_EXPORTER_BINARY}, logdir.File("log"),
+            {"QSE_REDIS_ADDR=" + redis.url(), "QSE_REDIS_PASSWORD_FILE=" + dir.File("pw"),
+             "QSE_WEB_LISTEN_ADDRESS=127.0.0.1:0", "QSE_LOG_LEVEL=debug"});
+  std::smatch m;
+  const std::regex port_re("port=([0-9]+)");
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const std::string log = ReadFile(logdir.File("log"));
+        return std::regex_search(log, m, port_re);
+      },
+      std::chrono::seconds(10)));
+  const std::string log = ReadFile(logdir.File("log"));
+  std::regex_search(log, m, port_re);
+  const HttpResponse r = HttpGet(std::stoi(m[1]), "/metrics");
+  EXPECT_NE(r.body.find("\nquantum_safety_faults_last_1h 5\n"), std::string::npos) << r.body;
+  EXPECT_EQ(ReadFile(logdir.File("log")).find("pa ss"), std::string::npos)
+      << "the password must never be logged";
+}
+
+TEST(Binary, BadFlagsGiveOneLineAndExitTwo) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--web.listen-address", "9105"}, {"--redis.addr", "mysql://x"},
+      {"--redis.timeout", "fast"},      {"--rate.window", "90.5s"},
+      {"--log.level", "trace"},         {"--bogus"},
+  };
+  for (const auto& flags : cases) {
+    std::vector<std::string> argv = {QST_EXPORTER_BINARY};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    const CommandResult r = RunCommand(argv);
+    EXPECT_EQ(r.exit_code, 2) << flags[0] << ": " << r.out;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  }
+  const CommandResult version = RunCommand({QST_EXPORTER_BINARY, "--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out.rfind("quantum_safety_exporter, version ", 0), 0u) << version.out;
+  const CommandResult help = RunCommand({QST_EXPORTER_BINARY, "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--redis.password-file"), std::string::npos);
+}
+
+TEST(Binary, PortInUseIsOneClearErrorExitOne) {
+  RedisServer redis;
+  ExporterProcess first({"--redis.addr", redis.url()});
+  const CommandResult r = RunCommand({QST_EXPORTER_BINARY, "--redis.addr", redis.url(),
+                                      "--web.listen-address",
+                                      "127.0.0.1:" + std::to_string(first.port())});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("cannot listen on 127.0.0.1:" + std::to_string(first.port())),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(Binary, SigtermAndSigintExitCleanly) {
+  RedisServer redis;
+  for (int sig : {SIGTERM, SIGINT}) {
+    ExporterProcess exporter({"--redis.addr", redis.url()});
+    ASSERT_EQ(HttpGet(exporter.port(), "/metrics").status, 200);
+    const int status = exporter.process().Stop(sig);
+    EXPECT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    EXPECT_NE(exporter.log().find("msg=\"shutting down\""), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace qst::testing

@@ -1,0 +1,172 @@
+// Redis crashing, stalling, refusing or speaking nonsense: scrapes still
+// answer, say Redis is down, and never pass old state off as fresh.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "collectors/registry.h"
+#include "collectors/runner.h"
+#include "redis/hiredis_client.h"
+#include "support/fixture.h"
+#include "support/harness.h"
+#include "support/samples.h"
+
+namespace qst::testing {
+namespace {
+
+TEST(RedisFailure, KilledAndRestarted) {
+  RedisServer redis;
+  LoadBasicFixture(redis);
+  Harness h(redis);
+  auto out = h.Scrape();
+  ASSERT_EQ(Value(out, "quantum_safety_redis_up"), 1);
+  ASSERT_EQ(Value(out, "quantum_safety_faults_last_1h"), BasicFixture::kFaultsLastHour);
+
+  redis.Kill();
+  h.clock.SetWall(std::chrono::system_clock::time_point(std::chrono::seconds(1800000123)));
+  out = h.Scrape();
+  EXPECT_EQ(Value(out, "quantum_safety_redis_up"), 0);
+  EXPECT_EQ(Value(out, "quantum_safety_exporter_errors_total"), 1);
+  EXPECT_EQ(Value(out, "quantum_safety_exporter_scrapes_total"), 2);
+  EXPECT_EQ(Value(out, "quantum_safety_redis_last_error_timestamp"), 1800000123);
+  EXPECT_FALSE(Has(out, "quantum_safety_safe_mode"));
+  EXPECT_FALSE(Has(out, "quantum_safety_faults_last_1h"));
+
+  // Reconnecting fails while Redis is down, which arms the back-off.
+  out = h.Scrape();
+  EXPECT_EQ(Value(out, "quantum_safety_redis_up"), 0);
+  redis.Start();
+  out = h.Scrape();  // still inside the back-off: not even tried
+  EXPECT_EQ(Value(out, "quantum_safety_redis_up"), 0);
+  EXPECT_TRUE(h.LogContains("before reconnecting"));
+
+  h.clock.Advance(std::chrono::seconds(1));
+  out = h.Scrape();
+  EXPECT_EQ(Value(out, "quantum_safety_redis_up"), 1);
+  EXPECT_EQ(Value(out, "quantum_safety_exporter_errors_total"), 3);
+  // A restarted Redis without persistence is empty, and the exporter says so
+  // rather than remembering the old stream.
+  EXPECT_EQ(Value(out, "quantum_safety_faults_last_1h"), 0);
+  EXPECT_EQ(Value(out, "quantum_safety_safe_mode"), 0);
+  EXPECT_TRUE(h.LogContains("Redis reads healthy again"));
+
+  LoadBasicFixture(redis);
+  out = h.Scrape();
+  EXPECT_EQ(Value(out, "quantum_safety_faults_last_1h"), BasicFixture::kFaultsLastHour);
+}
+
+TEST(RedisFailure, BackoffDoublesFrom250msUpTo10s) {
+  FakeClock clock;
+  Logger log(LogLevel::kError, [](std::string_view) {});
+  redis::HiredisClient client(
+      {*redis::ParseAddress("redis://127.0.0.1:" + std::to_string(FreePort()))}, clock, log);
+  // Attempts at 0, 0.3 s (first scrape after 250 ms), 0.8, 1.8, 3.8, 7.8,
+  // 15.8, 25.8 (capped at 10 s) and 35.8 s: nine in 40 s of scrapes every 100 ms.
+  std::vector<redis::ErrorKind> kinds;
+  for (int step = 0; step < 400; ++step) {
+    auto r = client.Execute({{"PING"}}, clock.Monotonic() + std::chrono::seconds(1));
+    ASSERT_FALSE(r.ok());
+    kinds.push_back(r.error().kind);
+    clock.Advance(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(client.connect_attempts(), 9u);
+  EXPECT_EQ(kinds[0], redis::ErrorKind::kConnect);
+  EXPECT_EQ(kinds[1], redis::ErrorKind::kBackoff);
+  EXPECT_EQ(kinds[3], redis::ErrorKind::kConnect);
+  EXPECT_EQ(kinds[358], redis::ErrorKind::kConnect);
+  EXPECT_EQ(kinds[357], redis::ErrorKind::kBackoff);
+}
+
+TEST(RedisFailure, StalledRedisAnswersWithinTheDeadline) {
+  RedisServer redis;
+  LoadBasicFixture(redis);
+  Logger log(LogLevel::kError, [](std::string_view) {});
+  SystemClock clock;  // socket timeouts are real time
+  redis::HiredisClient client({*redis::ParseAddress(redis.url()), std::chrono::seconds(30)},
+                              clock, log);
+  collectors::Runner runner(client, clock, log, {"t", "d", "g"},
+                            collectors::DefaultCollectors(contract::Keys("quantum:"),
+                                                          std::chrono::seconds(60), log));
+  ASSERT_EQ(Value(runner.Scrape(clock.Monotonic() + std::chrono::seconds(5)),
+                  "quantum_safety_redis_up"),
+            1);
+  redis.Pause(1500);
+  // The scrape deadline (300 ms) wins over --redis.timeout (30 s).
+  auto out = runner.Scrape(clock.Monotonic() + std::chrono::milliseconds(300));
+  EXPECT_EQ(Value(out, "quantum_safety_redis_up"), 0);
+  EXPECT_FALSE(Has(out, "quantum_safety_safe_mode"));
+  // Once Redis resumes, the next scrape reconnects and is whole again.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Value(runner.Scrape(clock.Monotonic() + std::chrono::seconds(5)),
+                     "quantum_safety_redis_up") == 1;
+      },
+      std::chrono::seconds(15)));
+  out = runner.Scrape(clock.Monotonic() + std::chrono::seconds(5));
+  EXPECT_EQ(Value(out, "quantum_safety_faults_last_1h"), BasicFixture::kFaultsLastHour);
+}
+
+// A TCP server that answers every connection with HTTP, not RESP.
+class NotRedis {
+ public:
+  NotRedis() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    ::listen(fd_, 8);
+    thread_ = std::thread([this] {
+      while (!stop_) {
+        const int c = ::accept(fd_, nullptr, nullptr);
+        if (c < 0) break;
+        const char reply[] = "HTTP/1.1 400 Bad Request\r\n\r\n";
+        ::send(c, reply, sizeof reply - 1, MSG_NOSIGNAL);
+        ::close(c);
+      }
+    });
+  }
+  ~NotRedis() {
+    stop_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  int port() const { return port_; }
+
+ private:
+  int fd_;
+  int port_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+TEST(RedisFailure, ProtocolGarbageIsAnErrorNotACrash) {
+  NotRedis fake;
+  RedisServer unused;
+  Harness h(unused, {"quantum:", std::chrono::seconds(60),
+                     "redis://127.0.0.1:" + std::to_string(fake.port())});
+  const auto out = h.Scrape();
+  EXPECT_EQ(Value(out, "quantum_safety_redis_up"), 0);
+  EXPECT_TRUE(h.LogContains("redis protocol")) << "logs did not name the protocol error";
+}
+
+TEST(RedisFailure, NothingListening) {
+  const int port = FreePort();
+  RedisServer unused;
+  Harness h(unused, {"quantum:", std::chrono::seconds(60),
+                     "redis://127.0.0.1:" + std::to_string(port)});
+  const auto out = h.Scrape();
+  EXPECT_EQ(Value(out, "quantum_safety_redis_up"), 0);
+  EXPECT_TRUE(h.LogContains("redis connect:"));
+}
+
+}  // namespace
+}  // namespace qst::testing

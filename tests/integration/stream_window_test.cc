@@ -1,0 +1,251 @@
+// StreamWindow against a real redis-server, with the test choosing "now" so
+// the window's edges and the passing of time are exact without sleeping.
+#include "collectors/stream_window.h"
+
+#include <gtest/gtest.h>
+
+#include "redis/hiredis_client.h"
+#include "support/fakes.h"
+#include "support/fixture.h"
+
+namespace qst::testing {
+namespace {
+
+using collectors::StreamWindow;
+using collectors::StreamWindowOptions;
+
+constexpr const char* kKey = "s";
+constexpr std::int64_t kHour = 3600 * 1000;
+
+class StreamWindowTest : public ::testing::Test {
+ protected:
+  StreamWindowTest()
+      : log_(LogLevel::kError, [](std::string_view) {}),
+        client_({*redis::ParseAddress(redis_.url())}, clock_, log_) {}
+
+  StreamWindow Make(std::size_t page = 2000, std::string label = "reason") {
+    return StreamWindow(StreamWindowOptions{kKey, std::chrono::milliseconds(kHour), label, page, 8});
+  }
+
+  struct SyncResult {
+    int round_trips = 0;
+    std::optional<std::string> error;
+  };
+
+  // One scrape's worth of the protocol; `max_rounds` < 0: until caught up.
+  SyncResult Sync(StreamWindow& w, std::int64_t now_ms, int max_rounds = -1) {
+    SyncResult r;
+    std::vector<redis::Command> cmds;
+    w.PlanSnapshot(cmds);
+    // MULTI/EXEC as the runner sends it.
+    cmds.insert(cmds.begin(), {"MULTI"});
+    cmds.push_back({"EXEC"});
+    auto replies = client_.Execute(cmds, Deadline());
+    ++r.round_trips;
+    EXPECT_TRUE(replies.ok());
+    r.error = w.ConsumeSnapshot(now_ms, replies->back().elements().data());
+    if (r.error) return r;
+    for (int round = 0; max_rounds < 0 || round < max_rounds; ++round) {
+      cmds.clear();
+      if (!w.PlanCatchUp(cmds)) break;
+      auto page = client_.Execute(cmds, Deadline());
+      ++r.round_trips;
+      EXPECT_TRUE(page.ok());
+      r.error = w.ConsumeCatchUp(now_ms, (*page)[0]);
+      if (r.error) return r;
+    }
+    w.Finish(now_ms);
+    return r;
+  }
+
+  redis::Deadline Deadline() { return clock_.Monotonic() + std::chrono::seconds(5); }
+
+  void Add(std::int64_t ms, std::int64_t seq = 0, const std::string& reason = "R") {
+    Xadd(redis_, kKey, ms, seq, {"reason", reason});
+  }
+
+  RedisServer redis_;
+  FakeClock clock_;
+  Logger log_;
+  redis::HiredisClient client_;
+  const std::int64_t t_ = 10 * kHour;  // "now" for these tests
+};
+
+TEST_F(StreamWindowTest, WindowExcludesItsFloorAndIncludesTheFuture) {
+  Add(t_ - kHour - 1);
+  Add(t_ - kHour);      // exactly one hour old: out
+  Add(t_ - kHour + 1);  // in
+  Add(t_);
+  Add(t_ + 5000);  // a writer's clock ahead of Redis: counted
+  auto w = Make();
+  Sync(w, t_);
+  EXPECT_EQ(w.index().count(), 3u);
+  EXPECT_TRUE(w.caught_up());
+}
+
+TEST_F(StreamWindowTest, TimePassingEvictsWithoutRereading) {
+  for (int i = 0; i < 10; ++i) Add(t_ - kHour + 1 + i * 1000);
+  auto w = Make();
+  Sync(w, t_);
+  EXPECT_EQ(w.index().count(), 10u);
+  auto r = Sync(w, t_ + 1);  // the oldest entry reaches the floor
+  EXPECT_EQ(w.index().count(), 9u);
+  EXPECT_EQ(w.entries_read(), 0u);
+  EXPECT_EQ(r.round_trips, 1);
+  Sync(w, t_ + 5000);
+  EXPECT_EQ(w.index().count(), 5u);
+  Sync(w, t_ + kHour);
+  EXPECT_EQ(w.index().count(), 0u);
+}
+
+TEST_F(StreamWindowTest, BootstrapsInPagesThenReadsOnlyWhatIsNew) {
+  Add(t_ - 2 * kHour);  // before the window: never read
+  for (int i = 0; i < 25; ++i) Add(t_ - 1000 * (30 - i));
+  auto w = Make(/*page=*/7);
+  auto r = Sync(w, t_);
+  EXPECT_EQ(w.index().count(), 25u);
+  EXPECT_EQ(w.entries_read(), 25u);
+  EXPECT_EQ(r.round_trips, 1 + 4);  // snapshot, then pages of 7, 7, 7, 4
+
+  r = Sync(w, t_ + 10);
+  EXPECT_EQ(r.round_trips, 1);  // steady state: the page rides in the snapshot
+  EXPECT_EQ(w.entries_read(), 0u);
+
+  Add(t_ + 20, 0);
+  Add(t_ + 20, 1);
+  Add(t_ + 21, 0);
+  r = Sync(w, t_ + 30);
+  EXPECT_EQ(r.round_trips, 1);
+  EXPECT_EQ(w.entries_read(), 3u);
+  EXPECT_EQ(w.index().count(), 28u);
+}
+
+TEST_F(StreamWindowTest, IncompleteCatchUpContinuesNextScrape) {
+  for (int i = 0; i < 20; ++i) Add(t_ - 1000 * (30 - i));
+  auto w = Make(/*page=*/5);
+  Sync(w, t_, /*max_rounds=*/2);
+  EXPECT_FALSE(w.caught_up());
+  EXPECT_EQ(w.entries_read(), 10u);
+  Sync(w, t_ + 1);
+  EXPECT_TRUE(w.caught_up());
+  EXPECT_EQ(w.index().count(), 20u);
+}
+
+TEST_F(StreamWindowTest, CountsByLabelWithMissingAndOverflow) {
+  Add(t_ - 10, 0, "A");
+  Add(t_ - 9, 0, "B");
+  Xadd(redis_, kKey, t_ - 8, 0, {"symbol", "X"});  // no reason field
+  for (int i = 0; i < 10; ++i) Add(t_ - 7, i, "R" + std::to_string(i));
+  auto w = Make();
+  Sync(w, t_);
+  std::map<std::string, std::uint64_t> by;
+  for (std::size_t id = 0; id < w.labels().size(); ++id) {
+    const auto n = w.index().count(static_cast<collectors::WindowIndex::LabelId>(id));
+    if (n > 0) by[w.labels().Value(static_cast<collectors::WindowIndex::LabelId>(id))] = n;
+  }
+  // Eight labels at most: seven values and "other".
+  EXPECT_EQ(by.size(), 8u);
+  EXPECT_EQ(by["A"], 1u);
+  EXPECT_EQ(by["B"], 1u);
+  EXPECT_EQ(by["unknown"], 1u);
+  EXPECT_EQ(by["other"], 6u);
+  EXPECT_EQ(w.index().count(), 13u);
+}
+
+TEST_F(StreamWindowTest, TrimInsideTheWindowIsExact) {
+  for (int i = 0; i < 10; ++i) Add(t_ - 1000 * (10 - i));
+  auto w = Make();
+  Sync(w, t_);
+  redis_.Command({"XTRIM", kKey, "MAXLEN", "4"});
+  Sync(w, t_ + 1);
+  EXPECT_EQ(w.index().count(), 4u);
+  EXPECT_EQ(w.info().length, 4u);
+}
+
+TEST_F(StreamWindowTest, TrimWithinOneMillisecondIsCaughtByTheLengthCheck) {
+  for (int seq = 0; seq < 5; ++seq) Add(t_ - 100, seq);
+  Add(t_ - 50);
+  auto w = Make();
+  Sync(w, t_);
+  EXPECT_EQ(w.index().count(), 6u);
+  redis_.Command({"XTRIM", kKey, "MINID", std::to_string(t_ - 100) + "-2"});
+  Sync(w, t_ + 1);
+  EXPECT_EQ(w.index().count(), 4u);
+  EXPECT_FALSE(w.rebuild_reason().empty());
+}
+
+TEST_F(StreamWindowTest, TrimOlderThanTheWindowChangesNothing) {
+  for (int i = 0; i < 5; ++i) Add(t_ - 3 * kHour + i);
+  for (int i = 0; i < 5; ++i) Add(t_ - 1000 + i);
+  auto w = Make();
+  Sync(w, t_);
+  redis_.Command({"XTRIM", kKey, "MAXLEN", "7"});
+  auto r = Sync(w, t_ + 1);
+  EXPECT_EQ(w.index().count(), 5u);
+  EXPECT_TRUE(w.rebuild_reason().empty());
+  EXPECT_EQ(r.round_trips, 1);
+}
+
+TEST_F(StreamWindowTest, XdelInsideTheWindowRecounts) {
+  for (int i = 0; i < 5; ++i) Add(t_ - 3 * kHour + i);  // stream reaches past the window
+  for (int i = 0; i < 5; ++i) Add(t_ - 1000 + i);
+  auto w = Make();
+  Sync(w, t_);
+  redis_.Command({"XDEL", kKey, std::to_string(t_ - 998) + "-0"});
+  Sync(w, t_ + 1);
+  EXPECT_EQ(w.index().count(), 4u);
+  EXPECT_EQ(w.rebuild_reason(), "entries inside the window were deleted");
+}
+
+TEST_F(StreamWindowTest, DeletedAndRecreatedStreamStartsOver) {
+  for (int i = 0; i < 5; ++i) Add(t_ - 1000 + i);
+  auto w = Make();
+  Sync(w, t_);
+  redis_.Command({"DEL", kKey});
+  Sync(w, t_ + 1);
+  EXPECT_FALSE(w.exists());
+  EXPECT_EQ(w.index().count(), 0u);
+  // Recreated with older IDs than were read before.
+  Add(t_ - 5000);
+  Add(t_ - 4000);
+  Sync(w, t_ + 2);
+  EXPECT_TRUE(w.exists());
+  EXPECT_EQ(w.index().count(), 2u);
+}
+
+TEST_F(StreamWindowTest, RecreatedBetweenScrapesIsNoticed) {
+  for (int i = 0; i < 5; ++i) Add(t_ - 1000 + i);
+  auto w = Make();
+  Sync(w, t_);
+  redis_.Command({"DEL", kKey});
+  Add(t_ - 3000);  // fewer entries added, older last ID
+  Sync(w, t_ + 1);
+  EXPECT_EQ(w.index().count(), 1u);
+  EXPECT_EQ(w.rebuild_reason(), "the stream was deleted and recreated");
+}
+
+TEST_F(StreamWindowTest, WrongTypeIsAnErrorUntilRepaired) {
+  redis_.Command({"SET", kKey, "x"});
+  auto w = Make();
+  auto r = Sync(w, t_);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(*r.error, "key s is not a stream (WRONGTYPE)");
+  redis_.Command({"DEL", kKey});
+  Add(t_ - 1);
+  r = Sync(w, t_);
+  EXPECT_FALSE(r.error);
+  EXPECT_EQ(w.index().count(), 1u);
+}
+
+TEST_F(StreamWindowTest, EmptyButExistingStreamCostsOneRoundTrip) {
+  Add(t_ - 10);
+  redis_.Command({"XTRIM", kKey, "MAXLEN", "0"});
+  auto w = Make();
+  Sync(w, t_);
+  EXPECT_TRUE(w.exists());
+  EXPECT_EQ(w.index().count(), 0u);
+  EXPECT_EQ(Sync(w, t_ + 1).round_trips, 1);
+}
+
+}  // namespace
+}  // namespace qst::testing

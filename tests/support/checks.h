@@ -1,0 +1,17 @@
+// Independent judges of the exposition text: Prometheus' promtool and the
+// official Python client's parser.
+#pragma once
+
+#include <string>
+
+#include "support/process.h"
+
+namespace qst::testing {
+
+// `promtool check metrics`: exit 0 and no complaint means clean.
+CommandResult PromtoolCheckMetrics(const std::string& text);
+
+// Sorted "name<TAB>{json labels}<TAB>value" lines, or exit 1 on a parse error.
+CommandResult PythonParse(const std::string& text);
+
+}  // namespace qst::testing

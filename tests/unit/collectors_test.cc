@@ -1,0 +1,307 @@
+// Collectors and the runner on scripted replies: the shapes Redis can send,
+// including the ones it should not.
+#include <gtest/gtest.h>
+#include <prometheus/check_names.h>
+
+#include <map>
+
+#include "collectors/rate_limits.h"
+#include "collectors/registry.h"
+#include "collectors/runner.h"
+#include "collectors/safe_mode.h"
+#include "http/exposition.h"
+#include "support/fakes.h"
+#include "support/samples.h"
+
+namespace qst::collectors {
+namespace {
+
+using redis::Reply;
+using testing::FakeClient;
+using testing::FakeClock;
+using testing::Has;
+using testing::Samples;
+
+Reply Str(std::string s) { return Reply::String(std::move(s)); }
+Reply Arr(std::vector<Reply> e) { return Reply::Array(std::move(e)); }
+
+Logger& QuietLog() {
+  static Logger log(LogLevel::kError, [](std::string_view) {});
+  return log;
+}
+
+TEST(SafeModeCollector, ReadsTheKillSwitchFailSafe) {
+  const contract::Keys keys("quantum:");
+  const struct {
+    Reply value;
+    Reply pttl;
+    double on;
+    double ttl;
+  } cases[] = {
+      {Reply::Nil(), Reply::Integer(-2), 0, -1},
+      {Str("0"), Reply::Integer(-1), 0, -1},
+      {Str("1"), Reply::Integer(289438), 1, 289.438},
+      {Str("1"), Reply::Integer(-1), 1, -1},
+      {Str("yes"), Reply::Integer(-1), 1, -1},
+      {Str(""), Reply::Integer(-1), 1, -1},
+      {Str("01"), Reply::Integer(-1), 1, -1},
+      {Reply::Error("WRONGTYPE Operation against a key holding the wrong kind of value"),
+       Reply::Integer(7), 1, 0.007},
+  };
+  for (const auto& c : cases) {
+    SafeModeCollector col(keys, QuietLog());
+    std::vector<redis::Command> cmds;
+    col.PlanSnapshot(cmds);
+    ASSERT_EQ(cmds.size(), 2u);
+    EXPECT_EQ(cmds[0], (redis::Command{"GET", "quantum:safety:safe_mode"}));
+    const Reply replies[] = {c.value, c.pttl};
+    col.ConsumeSnapshot({}, replies);
+    std::vector<Family> out;
+    ASSERT_FALSE(col.Emit({}, out));
+    EXPECT_EQ(Samples(out, "quantum_safety_safe_mode")[""], c.on) << c.value.Describe();
+    EXPECT_EQ(Samples(out, "quantum_safety_safe_mode_ttl_seconds")[""], c.ttl);
+  }
+}
+
+TEST(SafeModeCollector, LogsAnOddValueOnce) {
+  std::vector<std::string> lines;
+  Logger log(LogLevel::kInfo, [&](std::string_view l) { lines.emplace_back(l); });
+  SafeModeCollector col(contract::Keys("q:"), log);
+  for (int i = 0; i < 3; ++i) {
+    std::vector<redis::Command> cmds;
+    col.PlanSnapshot(cmds);
+    const Reply replies[] = {Str("maybe"), Reply::Integer(-1)};
+    col.ConsumeSnapshot({}, replies);
+  }
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("content=\"value \\\"maybe\\\"\""), std::string::npos) << lines[0];
+}
+
+struct RateCase {
+  Reply global;
+  Reply top;
+  bool ok;
+  double global_value;
+  std::map<std::string, double> top_samples;
+  std::string symbols;
+};
+
+TEST(RateLimitsCollector, ParsesTheWindowKeys) {
+  const contract::Keys keys("quantum:");
+  const std::vector<RateCase> cases = {
+      {Reply::Nil(), Arr({}), true, 0, {}, "none"},
+      {Str("42"),
+       Arr({Str("BTCUSDT"), Str("20"), Str("ETHUSDT"), Str("12")}),
+       true,
+       42,
+       {{"rank=1,symbol=BTCUSDT,", 20}, {"rank=2,symbol=ETHUSDT,", 12}},
+       "BTCUSDT,ETHUSDT"},
+      {Str("1.5"), Arr({Str("X"), Str("inf")}), true, 1.5, {{"rank=1,symbol=X,", 1.0 / 0.0}}, "X"},
+      {Str("abc"), Arr({}), false, 0, {}, ""},
+      {Str("12abc"), Arr({}), false, 0, {}, ""},
+      {Reply::Error("WRONGTYPE x"), Arr({}), false, 0, {}, ""},
+      {Reply::Nil(), Reply::Error("WRONGTYPE x"), false, 0, {}, ""},
+      {Reply::Nil(), Arr({Str("A")}), false, 0, {}, ""},
+      {Reply::Nil(), Arr({Str("A"), Str("NaN")}), false, 0, {}, ""},
+  };
+  for (const auto& c : cases) {
+    RateLimitsCollector col(keys, std::chrono::seconds(60));
+    std::vector<redis::Command> cmds;
+    col.PlanSnapshot(cmds);
+    EXPECT_TRUE(cmds.empty());
+    ScrapeTime now{1700000059999};
+    col.PlanNext(now, cmds);
+    ASSERT_EQ(cmds.size(), 2u);
+    EXPECT_EQ(cmds[0], (redis::Command{"GET", "quantum:safety:rate:global:1700000040"}));
+    EXPECT_EQ(cmds[1], (redis::Command{"ZREVRANGE", "quantum:safety:rate:symbol:1700000040", "0",
+                                       "4", "WITHSCORES"}));
+    const Reply replies[] = {c.global, c.top};
+    col.ConsumeNext(now, replies);
+    std::vector<Family> out;
+    const Status s = col.Emit(now, out);
+    EXPECT_EQ(!s.has_value(), c.ok) << c.global.Describe() << " " << c.top.Describe();
+    if (!c.ok) {
+      EXPECT_TRUE(out.empty());
+      continue;
+    }
+    EXPECT_EQ(Samples(out, "quantum_safety_rate_global_current_window")[""], c.global_value);
+    EXPECT_EQ(Samples(out, "quantum_safety_rate_symbol_top"), c.top_samples);
+    EXPECT_EQ(Samples(out, "quantum_safety_rate_symbol_top5_info"),
+              (std::map<std::string, double>{{"symbols=" + c.symbols + ",", 1}}));
+  }
+}
+
+// A scripted Redis for the runner: answers by command name.
+class ScriptedRedis {
+ public:
+  std::vector<Reply> top = {Str("A"), Str("3"), Str("B"), Str("2")};
+
+  Reply Answer(const redis::Command& c) const {
+    const std::string& name = c[0];
+    if (name == "TIME") return Arr({Str("1700000000"), Str("500000")});
+    if (name == "GET" && c[1].find("safe_mode") != std::string::npos) return Str("1");
+    if (name == "PTTL") return Reply::Integer(-1);
+    if (name == "XLEN") return Reply::Integer(0);
+    if (name == "XINFO") return Reply::Error("ERR no such key");
+    if (name == "XRANGE") return Arr({});
+    if (name == "GET") return Str("5");
+    if (name == "ZREVRANGE") return Arr(top);
+    return Reply::Error("ERR unexpected " + name);
+  }
+
+  FakeClient::Handler Round0() const {
+    return [this](const std::vector<redis::Command>& cmds) {
+      std::vector<Reply> replies;
+      std::vector<Reply> exec;
+      for (const auto& c : cmds) {
+        if (c[0] == "MULTI") {
+          replies.push_back(Reply::Status("OK"));
+        } else if (c[0] == "EXEC") {
+          replies.push_back(Arr(exec));
+        } else {
+          replies.push_back(Reply::Status("QUEUED"));
+          exec.push_back(Answer(c));
+        }
+      }
+      return Result<std::vector<Reply>, redis::Error>(replies);
+    };
+  }
+  FakeClient::Handler Plain() const {
+    return [this](const std::vector<redis::Command>& cmds) {
+      std::vector<Reply> replies;
+      for (const auto& c : cmds) replies.push_back(Answer(c));
+      return Result<std::vector<Reply>, redis::Error>(replies);
+    };
+  }
+};
+
+FakeClient::Handler Fail(redis::ErrorKind kind, std::string msg) {
+  return [kind, msg](const std::vector<redis::Command>&) {
+    return Result<std::vector<Reply>, redis::Error>(redis::Error{kind, msg});
+  };
+}
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  RunnerTest()
+      : runner_(client_, clock_, QuietLog(), BuildInfo{"v", "d", "g"},
+                DefaultCollectors(contract::Keys("quantum:"), std::chrono::seconds(60),
+                                  QuietLog())) {}
+
+  std::vector<Family> Scrape() { return runner_.Scrape(clock_.Monotonic() + std::chrono::seconds(5)); }
+
+  FakeClient client_;
+  FakeClock clock_;
+  ScriptedRedis redis_;
+  Runner runner_;
+};
+
+TEST_F(RunnerTest, OneTransactionThenOneRoundForTheWindow) {
+  client_.Push(redis_.Round0());
+  client_.Push(redis_.Plain());
+  client_.Push(redis_.Plain());
+  const auto out = Scrape();
+  ASSERT_EQ(client_.batches.size(), 2u);
+  const auto& r0 = client_.batches[0];
+  EXPECT_EQ(r0.front(), redis::Command{"MULTI"});
+  EXPECT_EQ(r0[1], redis::Command{"TIME"});
+  EXPECT_EQ(r0.back(), redis::Command{"EXEC"});
+  EXPECT_EQ(Samples(out, "quantum_safety_redis_up")[""], 1);
+  EXPECT_EQ(Samples(out, "quantum_safety_safe_mode")[""], 1);
+  EXPECT_EQ(Samples(out, "quantum_safety_exporter_scrape_redis_round_trips")[""], 2);
+  EXPECT_EQ(Samples(out, "quantum_safety_rate_global_current_window")[""], 5);
+  for (const char* c : {"safe_mode", "faults", "intents", "rate_limits"}) {
+    EXPECT_EQ(Samples(out, "quantum_safety_exporter_collector_success")
+                  [std::string("collector=") + c + ","],
+              1)
+        << c;
+  }
+}
+
+TEST_F(RunnerTest, SymbolsThatLeaveTheTopFiveDisappearAtOnce) {
+  client_.Push(redis_.Round0());
+  client_.Push(redis_.Plain());
+  auto out = Scrape();
+  EXPECT_EQ(Samples(out, "quantum_safety_rate_symbol_top"),
+            (std::map<std::string, double>{{"rank=1,symbol=A,", 3}, {"rank=2,symbol=B,", 2}}));
+  redis_.top = {Str("C"), Str("9")};
+  client_.Push(redis_.Round0());
+  client_.Push(redis_.Plain());
+  out = Scrape();
+  EXPECT_EQ(Samples(out, "quantum_safety_rate_symbol_top"),
+            (std::map<std::string, double>{{"rank=1,symbol=C,", 9}}));
+  EXPECT_EQ(Samples(out, "quantum_safety_rate_symbol_top5_info"),
+            (std::map<std::string, double>{{"symbols=C,", 1}}));
+}
+
+TEST_F(RunnerTest, RedisDownServesHealthOnlyNeverStaleState) {
+  client_.Push(redis_.Round0());
+  client_.Push(redis_.Plain());
+  Scrape();
+  clock_.SetWall(std::chrono::system_clock::time_point(std::chrono::seconds(1800000000)));
+  client_.Push(Fail(redis::ErrorKind::kConnect, "connection refused"));
+  const auto out = Scrape();
+  EXPECT_EQ(Samples(out, "quantum_safety_redis_up")[""], 0);
+  EXPECT_EQ(Samples(out, "quantum_safety_exporter_scrapes_total")[""], 2);
+  EXPECT_EQ(Samples(out, "quantum_safety_exporter_errors_total")[""], 1);
+  EXPECT_EQ(Samples(out, "quantum_safety_redis_last_error_timestamp")[""], 1800000000);
+  for (const char* state :
+       {"quantum_safety_safe_mode", "quantum_safety_safe_mode_ttl_seconds",
+        "quantum_safety_fault_stream_length", "quantum_safety_faults_last_1h",
+        "quantum_safety_last_fault_timestamp", "quantum_trade_intent_rate_per_min",
+        "quantum_safety_rate_global_current_window", "quantum_safety_rate_symbol_top"}) {
+    EXPECT_FALSE(Has(out, state)) << state << " served while Redis is down";
+  }
+  EXPECT_EQ(Samples(out, "quantum_safety_exporter_collector_success")["collector=faults,"], 0);
+  EXPECT_TRUE(Has(out, "quantum_safety_exporter_build_info"));
+}
+
+TEST_F(RunnerTest, FailureInLaterRoundAlsoDropsState) {
+  client_.Push(redis_.Round0());
+  client_.Push(Fail(redis::ErrorKind::kTimeout, "Redis did not answer in time"));
+  const auto out = Scrape();
+  EXPECT_EQ(Samples(out, "quantum_safety_redis_up")[""], 0);
+  EXPECT_FALSE(Has(out, "quantum_safety_safe_mode"));
+}
+
+TEST_F(RunnerTest, RefusedTransactionIsAnError) {
+  client_.Push([](const std::vector<redis::Command>& cmds) {
+    std::vector<Reply> r(cmds.size(), Reply::Status("QUEUED"));
+    r[2] = Reply::Error("NOPERM this user has no permissions to run the 'xinfo' command");
+    r.back() = Reply::Error("EXECABORT Transaction discarded because of previous errors.");
+    return Result<std::vector<Reply>, redis::Error>(r);
+  });
+  const auto out = Scrape();
+  EXPECT_EQ(Samples(out, "quantum_safety_redis_up")[""], 0);
+  EXPECT_EQ(Samples(out, "quantum_safety_exporter_errors_total")[""], 1);
+}
+
+TEST_F(RunnerTest, BadTimeReplyIsAnError) {
+  client_.Push([this](const std::vector<redis::Command>& cmds) {
+    auto r = redis_.Round0()(cmds);
+    r->back().mutable_elements()[0] = Str("not-a-time");
+    return r;
+  });
+  const auto out = Scrape();
+  EXPECT_EQ(Samples(out, "quantum_safety_redis_up")[""], 0);
+}
+
+TEST_F(RunnerTest, EveryNameIsValidAndDocumented) {
+  client_.Push(redis_.Round0());
+  client_.Push(redis_.Plain());
+  const auto out = Scrape();
+  EXPECT_GE(out.size(), 20u);
+  for (const Family& f : out) {
+    EXPECT_TRUE(prometheus::CheckMetricName(f.name)) << f.name;
+    EXPECT_EQ(f.name.rfind("quantum_", 0), 0u) << f.name;
+    EXPECT_FALSE(f.help.empty()) << f.name;
+    const bool total = f.name.size() > 6 && f.name.substr(f.name.size() - 6) == "_total";
+    EXPECT_EQ(total, f.type == prometheus::MetricType::Counter) << f.name;
+    for (const auto& m : f.metric) {
+      for (const auto& l : m.label) EXPECT_TRUE(prometheus::CheckLabelName(l.name)) << l.name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace qst::collectors
