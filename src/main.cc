@@ -46,11 +46,10 @@ int main(int argc, char** argv) {
 
   const qst::http::LandingPageInfo page{build.version, cfg.telemetry_path, cfg.redis.Redacted(),
                                         runner.collector_names()};
-  qst::http::Handlers handlers{
-      [&runner](qst::http::Deadline deadline) {
-        return qst::http::RenderText(runner.Scrape(deadline));
-      },
-      [page] { return qst::http::RenderLandingPage(page); }};
+  qst::http::Handlers handlers{[&runner](qst::http::Deadline deadline) {
+                                 return qst::http::RenderText(runner.Scrape(deadline));
+                               },
+                               [page] { return qst::http::RenderLandingPage(page); }};
   auto server =
       qst::http::Server::Start({cfg.listen_address, cfg.telemetry_path}, std::move(handlers), log);
   if (!server.ok()) {

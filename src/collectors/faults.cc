@@ -39,7 +39,8 @@ Status FaultsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
                       last ? static_cast<double>(last->id.ms) / 1000.0 : 0));
   Family info = GaugeFamily("quantum_safety_last_fault_info",
                             "Always 1; labels are the reason, side and symbol fields of the "
-                            "newest fault" + from + " (\"unknown\" when missing).");
+                            "newest fault" +
+                                from + " (\"unknown\" when missing).");
   if (last) {
     AddSample(info, 1,
               {{"reason", Field(*last, "reason")},
@@ -49,10 +50,10 @@ Status FaultsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
   out.push_back(std::move(info));
 
   if (w.caught_up()) {
-    out.push_back(Gauge("quantum_safety_faults_last_1h",
-                        "Faults whose entry ID time is within the last 3600 s of Redis TIME" +
-                            from + ".",
-                        static_cast<double>(w.index().count())));
+    out.push_back(
+        Gauge("quantum_safety_faults_last_1h",
+              "Faults whose entry ID time is within the last 3600 s of Redis TIME" + from + ".",
+              static_cast<double>(w.index().count())));
     Family by_reason = GaugeFamily("quantum_safety_faults_last_1h_by_reason",
                                    "Faults within the last 3600 s by their reason field" + from +
                                        "; at most 31 reasons, the rest as \"other\".");

@@ -15,13 +15,14 @@ Status IntentsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
                       w.exists() ? static_cast<double>(w.info().length) : 0));
   out.push_back(Counter("quantum_trade_intents_total",
                         "Intents ever added to the trade intent stream (XINFO STREAM "
-                        "entries-added)" + from + "; resets if the stream is recreated.",
+                        "entries-added)" +
+                            from + "; resets if the stream is recreated.",
                         w.exists() ? static_cast<double>(w.info().entries_added) : 0));
   if (w.caught_up()) {
-    out.push_back(Gauge("quantum_trade_intent_rate_per_min",
-                        "Intents whose entry ID time is within the last 60 s of Redis TIME" +
-                            from + ".",
-                        static_cast<double>(w.index().count())));
+    out.push_back(
+        Gauge("quantum_trade_intent_rate_per_min",
+              "Intents whose entry ID time is within the last 60 s of Redis TIME" + from + ".",
+              static_cast<double>(w.index().count())));
   }
   return std::nullopt;
 }

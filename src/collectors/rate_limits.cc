@@ -92,9 +92,10 @@ Status RateLimitsCollector::Emit(const ScrapeTime& /*now*/, std::vector<Family>&
     joined += top_[i].first;
   }
   out.push_back(std::move(top));
-  Family info = GaugeFamily("quantum_safety_rate_symbol_top5_info",
-                            "Always 1; label symbols lists the current top 5 symbols of " +
-                                pattern + "symbol:<window_start> in rank order, \"none\" if empty.");
+  Family info =
+      GaugeFamily("quantum_safety_rate_symbol_top5_info",
+                  "Always 1; label symbols lists the current top 5 symbols of " + pattern +
+                      "symbol:<window_start> in rank order, \"none\" if empty.");
   AddSample(info, 1, {{"symbols", joined.empty() ? "none" : joined}});
   out.push_back(std::move(info));
   return std::nullopt;

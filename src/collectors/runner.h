@@ -42,8 +42,8 @@ class Runner {
   std::vector<std::unique_ptr<Collector>> collectors_;
   std::vector<double> collector_seconds_;
 
-  std::timed_mutex mu_;     // one scrape at a time
-  std::mutex stats_mu_;     // counters, also touched by scrapes that time out waiting
+  std::timed_mutex mu_;  // one scrape at a time
+  std::mutex stats_mu_;  // counters, also touched by scrapes that time out waiting
   std::uint64_t scrapes_ = 0;
   std::uint64_t errors_ = 0;
   double last_error_timestamp_ = 0;

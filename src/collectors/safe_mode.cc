@@ -46,13 +46,15 @@ void SafeModeCollector::ConsumeSnapshot(const ScrapeTime& /*now*/, const redis::
 
 Status SafeModeCollector::Emit(const ScrapeTime& /*now*/, std::vector<Family>& out) {
   if (status_) return status_;
-  out.push_back(Gauge("quantum_safety_safe_mode",
-                      "SAFE MODE kill switch from key " + key_ +
-                          ": 1 on (trading halted), 0 off. Any value but absent, 0 or 1 reads as on.",
-                      on_));
+  out.push_back(
+      Gauge("quantum_safety_safe_mode",
+            "SAFE MODE kill switch from key " + key_ +
+                ": 1 on (trading halted), 0 off. Any value but absent, 0 or 1 reads as on.",
+            on_));
   out.push_back(Gauge("quantum_safety_safe_mode_ttl_seconds",
-                      "Remaining TTL of key " + key_ + " in seconds (PTTL/1000); -1 when absent "
-                      "or without TTL.",
+                      "Remaining TTL of key " + key_ +
+                          " in seconds (PTTL/1000); -1 when absent "
+                          "or without TTL.",
                       ttl_seconds_));
   return std::nullopt;
 }

@@ -16,7 +16,8 @@ void StreamCollector::PlanSnapshot(std::vector<redis::Command>& out) {
 void StreamCollector::ConsumeSnapshot(const ScrapeTime& now, const redis::Reply* replies) {
   status_ = window_.ConsumeSnapshot(now.unix_ms, replies);
   if (!window_.rebuild_reason().empty()) {
-    log_.Warn("recounting the stream window", {{"key", key_}, {"reason", window_.rebuild_reason()}});
+    log_.Warn("recounting the stream window",
+              {{"key", key_}, {"reason", window_.rebuild_reason()}});
   }
 }
 
@@ -39,8 +40,8 @@ Status StreamCollector::FinishScrape(const ScrapeTime& now) {
     log_.Info("still reading the stream window; its count is left out of this scrape",
               {{"key", key_}, {"entries_read", std::to_string(window_.entries_read())}});
   } else if (was_catching_up_) {
-    log_.Info("stream window complete", {{"key", key_},
-                                         {"entries", std::to_string(window_.index().count())}});
+    log_.Info("stream window complete",
+              {{"key", key_}, {"entries", std::to_string(window_.index().count())}});
   }
   was_catching_up_ = catching_up;
   return std::nullopt;

@@ -50,8 +50,8 @@ Result<Config, std::string> Validate(const Raw& raw) {
   c.listen_address = raw.listen_address;
 
   const std::string& path = raw.telemetry_path;
-  if (path.empty() || path[0] != '/' || path == "/" || path == "/-/healthy" ||
-      path == "/-/ready" || path.find_first_of(" ?#\t\r\n") != std::string::npos) {
+  if (path.empty() || path[0] != '/' || path == "/" || path == "/-/healthy" || path == "/-/ready" ||
+      path.find_first_of(" ?#\t\r\n") != std::string::npos) {
     return "--web.telemetry-path: \"" + path +
            "\" must start with / and not be /, /-/healthy or /-/ready";
   }
@@ -85,7 +85,8 @@ Result<Config, std::string> Validate(const Raw& raw) {
   if (window->count() % 1000 != 0 || *window < std::chrono::seconds(1) ||
       *window > std::chrono::hours(24)) {
     return "--rate.window: must be whole seconds from 1s to 24h (the kernel's window keys are "
-           "in seconds), got \"" + raw.rate_window + "\"";
+           "in seconds), got \"" +
+           raw.rate_window + "\"";
   }
   c.rate_window = std::chrono::duration_cast<std::chrono::seconds>(*window);
 

@@ -37,12 +37,17 @@ std::string RenderLandingPage(const LandingPageInfo& info) {
          "<title>Quantum Safety Exporter</title></head><body>"
          "<h1>Quantum Safety Exporter</h1>"
          "<p>Prometheus exporter for the trading safety kernel's Redis state.</p>"
-         "<ul><li><a href=\"." + path + "\">Metrics</a> (" + path + ")</li>"
+         "<ul><li><a href=\"." +
+         path + "\">Metrics</a> (" + path +
+         ")</li>"
          "<li><a href=\"./-/healthy\">Health</a></li>"
          "<li><a href=\"./-/ready\">Readiness</a></li></ul>"
-         "<p>Version " + HtmlEscape(info.version) + ", Redis " +
-         HtmlEscape(info.redis_address) + "</p>"
-         "<h2>Collectors</h2><ul>" + collectors + "</ul>"
+         "<p>Version " +
+         HtmlEscape(info.version) + ", Redis " + HtmlEscape(info.redis_address) +
+         "</p>"
+         "<h2>Collectors</h2><ul>" +
+         collectors +
+         "</ul>"
          "</body></html>\n";
 }
 

@@ -16,8 +16,7 @@ Result<CivetPorts, std::string> ToCivetPorts(std::string_view addr) {
   const std::string_view port = addr.substr(colon + 1);
   int p = -1;
   auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-  if (port.empty() || ec != std::errc() || ptr != port.data() + port.size() || p < 0 ||
-      p > 65535) {
+  if (port.empty() || ec != std::errc() || ptr != port.data() + port.size() || p < 0 || p > 65535) {
     return "invalid listen address " + quoted + ": port must be a number from 0 to 65535";
   }
   if (host.empty()) return CivetPorts{std::to_string(p)};

@@ -14,8 +14,8 @@ namespace {
 
 constexpr const char* kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
 
-void Respond(mg_connection* conn, int status, const char* type, const std::string& body,
-             bool head, const char* extra_header = nullptr, const char* extra_value = nullptr) {
+void Respond(mg_connection* conn, int status, const char* type, const std::string& body, bool head,
+             const char* extra_header = nullptr, const char* extra_value = nullptr) {
   mg_response_header_start(conn, status);
   mg_response_header_add(conn, "Content-Type", type, -1);
   mg_response_header_add(conn, "Content-Length", std::to_string(body.size()).c_str(), -1);
@@ -54,8 +54,8 @@ Server::Server(ServerOptions options, Handlers handlers, Logger& log)
 
 Server::~Server() = default;
 
-Result<std::unique_ptr<Server>, std::string> Server::Start(ServerOptions options,
-                                                           Handlers handlers, Logger& log) {
+Result<std::unique_ptr<Server>, std::string> Server::Start(ServerOptions options, Handlers handlers,
+                                                           Logger& log) {
   auto ports = ToCivetPorts(options.listen_address);
   if (!ports.ok()) return ports.error();
   std::unique_ptr<Server> server(new Server(std::move(options), std::move(handlers), log));
@@ -121,8 +121,8 @@ int Server::Dispatch(mg_connection* conn) {
   const std::string method = req->request_method != nullptr ? req->request_method : "";
   const std::string path = req->local_uri != nullptr ? req->local_uri : "";
   const bool head = method == "HEAD";
-  const bool known = path == options_.telemetry_path || path == "/" || path == "/-/healthy" ||
-                     path == "/-/ready";
+  const bool known =
+      path == options_.telemetry_path || path == "/" || path == "/-/healthy" || path == "/-/ready";
   if (!known) {
     Respond(conn, 404, "text/plain; charset=utf-8", "not found\n", head);
     return 404;

@@ -52,8 +52,7 @@ class Reply {
   std::string Describe() const;
 
   bool operator==(const Reply& o) const {
-    return type_ == o.type_ && str_ == o.str_ && integer_ == o.integer_ &&
-           elements_ == o.elements_;
+    return type_ == o.type_ && str_ == o.str_ && integer_ == o.integer_ && elements_ == o.elements_;
   }
 
  private:

@@ -110,7 +110,8 @@ TEST(Binary, ConcurrentScrapersAllGetWholeAnswers) {
     threads.emplace_back([&] {
       for (int j = 0; j < kScrapes; ++j) {
         const HttpResponse r = HttpGet(exporter.port(), "/metrics");
-        if (r.status == 200 && r.body.find("\nquantum_safety_faults_last_1h 5\n") != std::string::npos &&
+        if (r.status == 200 &&
+            r.body.find("\nquantum_safety_faults_last_1h 5\n") != std::string::npos &&
             r.body.find("\nquantum_safety_redis_up 1\n") != std::string::npos) {
           ++good;
         }
@@ -133,8 +134,7 @@ TEST(Binary, HostileHttpClientsDoNotHurtIt) {
       {"GET\r\n\r\n", 400},
       {"GET /metrics HTTP/9.9\r\n\r\n", 0},
       {"GET " + std::string(100000, 'a') + " HTTP/1.1\r\n\r\n", 400},
-      {"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(200000, 'b') + "\r\n\r\n",
-       400},
+      {"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(200000, 'b') + "\r\n\r\n", 400},
       // Nonsense scrape timeouts fall back to the default budget.
       {"GET /metrics HTTP/1.1\r\nX-Prometheus-Scrape-Timeout-Seconds: -5\r\n"
        "Connection: close\r\n\r\n",
@@ -174,8 +174,8 @@ TEST(Binary, RedisDownAtStartThenUp) {
   // Back-off is at most 10 s; the exporter recovers by itself.
   EXPECT_TRUE(WaitFor(
       [&] {
-        return HttpGet(exporter.port(), "/metrics").body.find("\nquantum_safety_faults_last_1h 5\n") !=
-               std::string::npos;
+        return HttpGet(exporter.port(), "/metrics")
+                   .body.find("\nquantum_safety_faults_last_1h 5\n") != std::string::npos;
       },
       std::chrono::seconds(20)))
       << exporter.log();
@@ -188,8 +188,8 @@ TEST(Binary, ScrapeTimeoutHeaderBoundsAStalledRedis) {
   ExporterProcess exporter({"--redis.addr", redis.url(), "--redis.timeout", "1m"});
   ASSERT_EQ(HttpGet(exporter.port(), "/metrics").status, 200);
   redis.Pause(3000);
-  const HttpResponse r = HttpGet(exporter.port(), "/metrics",
-                                 "X-Prometheus-Scrape-Timeout-Seconds: 1\r\n");
+  const HttpResponse r =
+      HttpGet(exporter.port(), "/metrics", "X-Prometheus-Scrape-Timeout-Seconds: 1\r\n");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("\nquantum_safety_redis_up 0\n"), std::string::npos) << r.body;
   EXPECT_EQ(r.body.find("\nquantum_safety_safe_mode "), std::string::npos);
@@ -222,9 +222,8 @@ TEST(Binary, PasswordFileAndEnvironment) {
 
 TEST(Binary, BadFlagsGiveOneLineAndExitTwo) {
   const std::vector<std::vector<std::string>> cases = {
-      {"--web.listen-address", "9105"}, {"--redis.addr", "mysql://x"},
-      {"--redis.timeout", "fast"},      {"--rate.window", "90.5s"},
-      {"--log.level", "trace"},         {"--bogus"},
+      {"--web.listen-address", "9105"}, {"--redis.addr", "mysql://x"}, {"--redis.timeout", "fast"},
+      {"--rate.window", "90.5s"},       {"--log.level", "trace"},      {"--bogus"},
   };
   for (const auto& flags : cases) {
     std::vector<std::string> argv = {QST_EXPORTER_BINARY};
@@ -244,9 +243,9 @@ TEST(Binary, BadFlagsGiveOneLineAndExitTwo) {
 TEST(Binary, PortInUseIsOneClearErrorExitOne) {
   RedisServer redis;
   ExporterProcess first({"--redis.addr", redis.url()});
-  const CommandResult r = RunCommand({QST_EXPORTER_BINARY, "--redis.addr", redis.url(),
-                                      "--web.listen-address",
-                                      "127.0.0.1:" + std::to_string(first.port())});
+  const CommandResult r =
+      RunCommand({QST_EXPORTER_BINARY, "--redis.addr", redis.url(), "--web.listen-address",
+                  "127.0.0.1:" + std::to_string(first.port())});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("cannot listen on 127.0.0.1:" + std::to_string(first.port())),
             std::string::npos)

@@ -188,9 +188,9 @@ TEST(Exporter, HostileFieldsAreEscapedBoundedAndParseable) {
   const std::string nasty = "quote\" back\\slash\nnew line \xFF\xFE bad utf8";
   Xadd(redis, "quantum:stream:safety.fault", t - 2000, 0, {"reason", nasty, "symbol", huge});
   Xadd(redis, "quantum:stream:safety.fault", t - 1000, 0, {"symbol", huge, "reason", nasty});
-  redis.Command({"ZADD", "quantum:safety:rate:symbol:" +
-                             std::to_string(contract::WindowStart(t / 1000, 60)),
-                 "3", nasty, "2", huge});
+  redis.Command(
+      {"ZADD", "quantum:safety:rate:symbol:" + std::to_string(contract::WindowStart(t / 1000, 60)),
+       "3", nasty, "2", huge});
   Harness h(redis);
   const auto out = h.Scrape();
   const std::string sane = SanitizeUtf8(nasty);
@@ -198,7 +198,8 @@ TEST(Exporter, HostileFieldsAreEscapedBoundedAndParseable) {
   EXPECT_EQ(cut.size(), kMaxLabelValueBytes);
   EXPECT_EQ(Samples(out, "quantum_safety_last_fault_info"),
             (Labels{{"reason=" + sane + ",side=unknown,symbol=" + cut + ",", 1}}));
-  EXPECT_EQ(Samples(out, "quantum_safety_faults_last_1h_by_reason"), (Labels{{"reason=" + sane + ",", 2}}));
+  EXPECT_EQ(Samples(out, "quantum_safety_faults_last_1h_by_reason"),
+            (Labels{{"reason=" + sane + ",", 2}}));
 
   const std::string text = h.ScrapeText();
   EXPECT_LT(text.size(), 16000u) << "a 1 MB field must not reach the output";
@@ -207,8 +208,10 @@ TEST(Exporter, HostileFieldsAreEscapedBoundedAndParseable) {
   const CommandResult parsed = PythonParse(text);
   ASSERT_EQ(parsed.exit_code, 0) << parsed.out;
   // The independent parser reads back exactly the sanitised value.
-  EXPECT_NE(parsed.out.find("\"reason\": \"quote\\\" back\\\\slash\\nnew line \xEF\xBF\xBD\xEF\xBF\xBD bad utf8\""),
-            std::string::npos)
+  EXPECT_NE(
+      parsed.out.find(
+          "\"reason\": \"quote\\\" back\\\\slash\\nnew line \xEF\xBF\xBD\xEF\xBF\xBD bad utf8\""),
+      std::string::npos)
       << parsed.out;
 }
 
@@ -245,8 +248,8 @@ TEST(Exporter, PasswordDatabaseAndUnixSocket) {
     EXPECT_EQ(Value(h.Scrape(), "quantum_safety_redis_up"), 1);
   }
   {
-    Harness h(redis, {"quantum:", std::chrono::seconds(60),
-                      "unix://" + redis.socket_path() + "?db=3"});
+    Harness h(redis,
+              {"quantum:", std::chrono::seconds(60), "unix://" + redis.socket_path() + "?db=3"});
     // No password: refused.
     EXPECT_EQ(Value(h.Scrape(), "quantum_safety_redis_up"), 0);
   }

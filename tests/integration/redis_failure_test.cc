@@ -86,14 +86,14 @@ TEST(RedisFailure, StalledRedisAnswersWithinTheDeadline) {
   LoadBasicFixture(redis);
   Logger log(LogLevel::kError, [](std::string_view) {});
   SystemClock clock;  // socket timeouts are real time
-  redis::HiredisClient client({*redis::ParseAddress(redis.url()), std::chrono::seconds(30)},
-                              clock, log);
-  collectors::Runner runner(client, clock, log, {"t", "d", "g"},
-                            collectors::DefaultCollectors(contract::Keys("quantum:"),
-                                                          std::chrono::seconds(60), log));
-  ASSERT_EQ(Value(runner.Scrape(clock.Monotonic() + std::chrono::seconds(5)),
-                  "quantum_safety_redis_up"),
-            1);
+  redis::HiredisClient client({*redis::ParseAddress(redis.url()), std::chrono::seconds(30)}, clock,
+                              log);
+  collectors::Runner runner(
+      client, clock, log, {"t", "d", "g"},
+      collectors::DefaultCollectors(contract::Keys("quantum:"), std::chrono::seconds(60), log));
+  ASSERT_EQ(
+      Value(runner.Scrape(clock.Monotonic() + std::chrono::seconds(5)), "quantum_safety_redis_up"),
+      1);
   redis.Pause(1500);
   // The scrape deadline (300 ms) wins over --redis.timeout (30 s).
   auto out = runner.Scrape(clock.Monotonic() + std::chrono::milliseconds(300));
@@ -161,8 +161,8 @@ TEST(RedisFailure, ProtocolGarbageIsAnErrorNotACrash) {
 TEST(RedisFailure, NothingListening) {
   const int port = FreePort();
   RedisServer unused;
-  Harness h(unused, {"quantum:", std::chrono::seconds(60),
-                     "redis://127.0.0.1:" + std::to_string(port)});
+  Harness h(unused,
+            {"quantum:", std::chrono::seconds(60), "redis://127.0.0.1:" + std::to_string(port)});
   const auto out = h.Scrape();
   EXPECT_EQ(Value(out, "quantum_safety_redis_up"), 0);
   EXPECT_TRUE(h.LogContains("redis connect:"));

@@ -24,7 +24,8 @@ class StreamWindowTest : public ::testing::Test {
         client_({*redis::ParseAddress(redis_.url())}, clock_, log_) {}
 
   StreamWindow Make(std::size_t page = 2000, std::string label = "reason") {
-    return StreamWindow(StreamWindowOptions{kKey, std::chrono::milliseconds(kHour), label, page, 8});
+    return StreamWindow(
+        StreamWindowOptions{kKey, std::chrono::milliseconds(kHour), label, page, 8});
   }
 
   struct SyncResult {

@@ -21,8 +21,8 @@ BasicFixture LoadBasicFixture(RedisServer& redis, const std::string& prefix,
   f.now_ms = redis.TimeMs();
   const std::int64_t t = f.now_ms;
   const std::string faults = keys.FaultStream();
-  auto fault = [&](std::int64_t offset_ms, std::int64_t seq, const char* reason,
-                   const char* symbol, const char* side) {
+  auto fault = [&](std::int64_t offset_ms, std::int64_t seq, const char* reason, const char* symbol,
+                   const char* side) {
     Xadd(redis, faults, t + offset_ms, seq,
          {"reason", reason, "symbol", symbol, "side", side, "ts", std::to_string(t + offset_ms)});
   };

@@ -33,8 +33,8 @@ struct BasicFixture {
 // next, so a scrape that crosses the boundary sees the same): global 42;
 // symbols BTCUSDT 20, ETHUSDT 12, BNBUSDT 5, SOLUSDT 3, XRPUSDT 1, ADAUSDT 1
 // (ties order in reverse: XRPUSDT before ADAUSDT; ADAUSDT is sixth).
-BasicFixture LoadBasicFixture(RedisServer& redis, const std::string& prefix = "quantum:",
-                              std::int64_t window_s = 60);
+BasicFixture LoadBasicFixture(RedisServer& redis,
+                              const std::string& prefix = "quantum:", std::int64_t window_s = 60);
 
 // XADD with an explicit "<ms>-<seq>" ID; fails the test on error.
 void Xadd(RedisServer& redis, const std::string& key, std::int64_t ms, std::int64_t seq,

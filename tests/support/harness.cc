@@ -14,8 +14,8 @@ Harness::Harness(const RedisServer& redis, HarnessOptions options)
       }) {
   auto address = redis::ParseAddress(options.url.empty() ? redis.url() : options.url);
   if (!address.ok()) throw std::runtime_error(address.error());
-  client_ = std::make_unique<redis::HiredisClient>(
-      redis::ClientOptions{*address, options.timeout}, clock, log_);
+  client_ = std::make_unique<redis::HiredisClient>(redis::ClientOptions{*address, options.timeout},
+                                                   clock, log_);
   runner_ = std::make_unique<collectors::Runner>(
       *client_, clock, log_, collectors::BuildInfo{"test", "2026-01-19", "0000000"},
       collectors::DefaultCollectors(contract::Keys(options.prefix), options.rate_window, log_));

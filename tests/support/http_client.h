@@ -8,7 +8,7 @@
 namespace qst::testing {
 
 struct HttpResponse {
-  int status = 0;  // 0: no valid response
+  int status = 0;                              // 0: no valid response
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
 };

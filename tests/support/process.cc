@@ -121,8 +121,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv_in, const std::str
   char buf[65536];
   bool timed_out = false;
   for (;;) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        end - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       timed_out = true;
       break;

@@ -67,7 +67,9 @@ bool WaitFor(Fn fn, std::chrono::milliseconds timeout) {
   const auto end = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < end) {
     if (fn()) return true;
-    struct timespec ts {0, 10 * 1000 * 1000};
+    struct timespec ts {
+      0, 10 * 1000 * 1000
+    };
     nanosleep(&ts, nullptr);
   }
   return fn();

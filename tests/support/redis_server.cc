@@ -46,7 +46,17 @@ RedisServer::RedisServer(Options options)
     throw std::runtime_error(std::string(kRedisServer) +
                              " is missing: run scripts/install-deps.sh (package redis-server)");
   }
-  Start();
+  // Tests run in parallel: another may take the port between FreePort() and
+  // redis-server's bind. Try a few ports before failing.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      Start();
+      return;
+    } catch (const std::exception&) {
+      if (attempt == 4) throw;
+      port_ = FreePort();
+    }
+  }
 }
 
 RedisServer::~RedisServer() {
@@ -56,11 +66,10 @@ RedisServer::~RedisServer() {
 
 void RedisServer::Start() {
   ctx_.reset();
-  std::vector<std::string> argv = {kRedisServer,   "--port",       std::to_string(port_),
-                                   "--bind",       "127.0.0.1",    "--dir",
-                                   dir_.path(),    "--save",       "",
-                                   "--appendonly", "no",           "--daemonize",
-                                   "no",           "--loglevel",   "warning"};
+  std::vector<std::string> argv = {
+      kRedisServer, "--port", std::to_string(port_), "--bind", "127.0.0.1",   "--dir", dir_.path(),
+      "--save",     "",       "--appendonly",        "no",     "--daemonize", "no",    "--loglevel",
+      "warning"};
   if (!options_.requirepass.empty()) {
     argv.insert(argv.end(), {"--requirepass", options_.requirepass});
   }
@@ -70,6 +79,7 @@ void RedisServer::Start() {
   process_ = std::make_unique<Process>(argv, log_path_);
   const bool up = WaitFor(
       [&] {
+        if (!process_->running()) return true;  // exited: reported below
         try {
           Connect();
           return Command({"PING"}).str() == "PONG";
@@ -79,7 +89,9 @@ void RedisServer::Start() {
         }
       },
       std::chrono::seconds(10));
-  if (!up) throw std::runtime_error("redis-server did not start: " + ReadFile(log_path_));
+  if (!up || !process_->running()) {
+    throw std::runtime_error("redis-server did not start: " + ReadFile(log_path_));
+  }
 }
 
 void RedisServer::Connect() {

@@ -18,8 +18,8 @@ namespace qst::testing {
 class RedisServer {
  public:
   struct Options {
-    std::string requirepass;       // empty: no AUTH
-    bool unix_socket = false;      // also listen on a unix socket
+    std::string requirepass;   // empty: no AUTH
+    bool unix_socket = false;  // also listen on a unix socket
   };
 
   RedisServer();
@@ -36,8 +36,8 @@ class RedisServer {
   redis::Reply Command(const std::vector<std::string>& argv);
   std::int64_t TimeMs();  // Redis TIME in milliseconds
 
-  void Kill();     // SIGKILL, like a crash
-  void Start();    // (re)start on the same port
+  void Kill();         // SIGKILL, like a crash
+  void Start();        // (re)start on the same port
   void Pause(int ms);  // DEBUG SLEEP-like stall: SIGSTOP for `ms`, in the background
 
  private:

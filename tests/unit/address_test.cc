@@ -46,10 +46,10 @@ TEST(ParseAddress, AcceptsTheDocumentedForms) {
 
 TEST(ParseAddress, RejectsBadInputWithOneLine) {
   for (const char* url :
-       {"", "redis://", "redis://h:0", "redis://h:65536", "redis://h:port", "redis://h:",
-        "redis://h/db", "http://h:1", "rediss://h:1", "redis://[::1", "redis://::1:6379",
-        "unix://relative.sock", "unix:///x?db=a", "unix:///x?foo=1", "redis://u:%zz@h",
-        "redis://u:%4@h"}) {
+       {"", "redis://", "redis://h:0", "redis://h:65536", "redis://h:port",
+        "redis://h:", "redis://h/db", "http://h:1", "rediss://h:1", "redis://[::1",
+        "redis://::1:6379", "unix://relative.sock", "unix:///x?db=a", "unix:///x?foo=1",
+        "redis://u:%zz@h", "redis://u:%4@h"}) {
     auto a = ParseAddress(url);
     ASSERT_FALSE(a.ok()) << "accepted " << url;
     EXPECT_EQ(a.error().find('\n'), std::string::npos);

@@ -184,11 +184,13 @@ FakeClient::Handler Fail(redis::ErrorKind kind, std::string msg) {
 class RunnerTest : public ::testing::Test {
  protected:
   RunnerTest()
-      : runner_(client_, clock_, QuietLog(), BuildInfo{"v", "d", "g"},
-                DefaultCollectors(contract::Keys("quantum:"), std::chrono::seconds(60),
-                                  QuietLog())) {}
+      : runner_(
+            client_, clock_, QuietLog(), BuildInfo{"v", "d", "g"},
+            DefaultCollectors(contract::Keys("quantum:"), std::chrono::seconds(60), QuietLog())) {}
 
-  std::vector<Family> Scrape() { return runner_.Scrape(clock_.Monotonic() + std::chrono::seconds(5)); }
+  std::vector<Family> Scrape() {
+    return runner_.Scrape(clock_.Monotonic() + std::chrono::seconds(5));
+  }
 
   FakeClient client_;
   FakeClock clock_;
@@ -211,9 +213,10 @@ TEST_F(RunnerTest, OneTransactionThenOneRoundForTheWindow) {
   EXPECT_EQ(Samples(out, "quantum_safety_exporter_scrape_redis_round_trips")[""], 2);
   EXPECT_EQ(Samples(out, "quantum_safety_rate_global_current_window")[""], 5);
   for (const char* c : {"safe_mode", "faults", "intents", "rate_limits"}) {
-    EXPECT_EQ(Samples(out, "quantum_safety_exporter_collector_success")
-                  [std::string("collector=") + c + ","],
-              1)
+    EXPECT_EQ(
+        Samples(out,
+                "quantum_safety_exporter_collector_success")[std::string("collector=") + c + ","],
+        1)
         << c;
   }
 }

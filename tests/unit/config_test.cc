@@ -32,9 +32,9 @@ TEST(Config, ReadsEveryFlag) {
   qst::testing::TempDir dir;
   qst::testing::WriteFile(dir.File("pw"), "hunter2\n");
   auto r = ParseArgs({"--web.listen-address", "127.0.0.1:9200", "--web.telemetry-path", "/m",
-                "--redis.addr", "redis://r:7000/2", "--redis.password-file", dir.File("pw"),
-                "--redis.timeout", "750ms", "--redis.key-prefix", "{q}:", "--rate.window", "5m",
-                "--log.level=debug"});
+                      "--redis.addr", "redis://r:7000/2", "--redis.password-file", dir.File("pw"),
+                      "--redis.timeout", "750ms", "--redis.key-prefix", "{q}:", "--rate.window",
+                      "5m", "--log.level=debug"});
   ASSERT_TRUE(r.config) << r.err;
   EXPECT_EQ(r.config->listen_address, "127.0.0.1:9200");
   EXPECT_EQ(r.config->telemetry_path, "/m");

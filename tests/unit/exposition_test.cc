@@ -39,7 +39,8 @@ TEST(RenderText, FormatsNumbersExactly) {
     auto f = GaugeFamily("quantum_test", "T.");
     AddSample(f, c.v);
     EXPECT_EQ(RenderText({f}), std::string("# HELP quantum_test T.\n# TYPE quantum_test gauge\n"
-                                           "quantum_test ") + c.text + "\n");
+                                           "quantum_test ") +
+                                   c.text + "\n");
   }
 }
 

@@ -24,8 +24,8 @@ TEST(ToCivetPorts, TranslatesPrometheusListenAddresses) {
 }
 
 TEST(ToCivetPorts, RejectsBadAddresses) {
-  for (const char* in : {"", "9105", ":", ":x", ":65536", ":-1", "host.example:9105",
-                         "[::1:9105", "[zz]:1", "1.2.3:4", "127.0.0.1:9105s"}) {
+  for (const char* in : {"", "9105", ":", ":x", ":65536", ":-1", "host.example:9105", "[::1:9105",
+                         "[zz]:1", "1.2.3:4", "127.0.0.1:9105s"}) {
     EXPECT_FALSE(ToCivetPorts(in).ok()) << in;
   }
 }

@@ -10,8 +10,8 @@ TEST(StreamId, Parses) {
   EXPECT_EQ(StreamId::Parse("5"), (StreamId{5, 0}));
   EXPECT_EQ(StreamId::Parse("18446744073709551615-18446744073709551615"),
             (StreamId{StreamId::kMaxSeq, StreamId::kMaxSeq}));
-  for (const char* bad : {"", "-", "1-", "-1", "a-1", "1-b", "1-2-3", "18446744073709551616-0",
-                          " 1-2", "1-2 "}) {
+  for (const char* bad :
+       {"", "-", "1-", "-1", "a-1", "1-b", "1-2-3", "18446744073709551616-0", " 1-2", "1-2 "}) {
     EXPECT_FALSE(StreamId::Parse(bad).has_value()) << bad;
   }
 }

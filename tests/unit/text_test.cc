@@ -20,12 +20,14 @@ TEST(SanitizeUtf8, ReplacesEachInvalidByte) {
     std::string in;
     std::string out;
   } cases[] = {
-      {"a\xFF" "b", "a" + kFffd + "b"},
-      {"\xC0\xAF", kFffd + kFffd},              // overlong '/'
-      {"\xED\xA0\x80", kFffd + kFffd + kFffd},  // UTF-16 surrogate
+      {"a\xFF"
+       "b",
+       "a" + kFffd + "b"},
+      {"\xC0\xAF", kFffd + kFffd},                          // overlong '/'
+      {"\xED\xA0\x80", kFffd + kFffd + kFffd},              // UTF-16 surrogate
       {"\xF4\x90\x80\x80", kFffd + kFffd + kFffd + kFffd},  // > U+10FFFF
-      {"\xE2\x82", kFffd + kFffd},              // truncated sequence
-      {"\x80", kFffd},                          // lone continuation
+      {"\xE2\x82", kFffd + kFffd},                          // truncated sequence
+      {"\x80", kFffd},                                      // lone continuation
   };
   for (const auto& c : cases) {
     EXPECT_EQ(SanitizeUtf8(c.in), c.out);
@@ -41,7 +43,7 @@ TEST(SanitizeUtf8, CutsLongValuesOnCharacterBoundary) {
   std::string euros;
   for (int i = 0; i < 100; ++i) euros += "\xC3\xA9";
   const std::string cut = SanitizeUtf8(euros, 10);
-  EXPECT_EQ(cut, "\xC3\xA9\xC3\xA9\xC3\xA9..." );
+  EXPECT_EQ(cut, "\xC3\xA9\xC3\xA9\xC3\xA9...");
   EXPECT_TRUE(IsValidUtf8(cut));
 }
 
