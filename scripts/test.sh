@@ -15,10 +15,10 @@ run_suite() {
 }
 
 echo "== release build"
-run_suite build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_suite build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQST_BUILD_TESTS=ON
 echo "== ASan + UBSan build"
 (
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  run_suite build/asan -DCMAKE_BUILD_TYPE=Debug -DQST_SANITIZE=ON
+  run_suite build/asan -DCMAKE_BUILD_TYPE=Debug -DQST_SANITIZE=ON -DQST_BUILD_TESTS=ON
 )

@@ -17,9 +17,7 @@ void SafeModeCollector::ConsumeSnapshot(const ScrapeTime& /*now*/, const redis::
   const redis::Reply& pttl = replies[1];
   status_.reset();
   std::string odd;
-  if (value.is_nil()) {
-    on_ = 0;
-  } else if (value.is_string() && value.str() == "0") {
+  if (value.is_nil() || (value.is_string() && value.str() == "0")) {
     on_ = 0;
   } else if (value.is_string() && value.str() == "1") {
     on_ = 1;

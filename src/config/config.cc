@@ -133,6 +133,7 @@ ParseResult Parse(const std::vector<std::string>& argv, const collectors::BuildI
   app.add_flag("--version", version, "Print the version and exit");
 
   std::vector<const char*> args;
+  args.reserve(argv.size());
   for (const std::string& a : argv) args.push_back(a.c_str());
   ParseResult result;
   try {

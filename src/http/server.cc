@@ -97,6 +97,7 @@ std::vector<int> Server::ports() const {
   mg_server_port ports[8];
   const int n = mg_get_server_ports(ctx_.get(), 8, ports);
   std::vector<int> out;
+  out.reserve(n > 0 ? static_cast<std::size_t>(n) : 0);
   for (int i = 0; i < n; ++i) out.push_back(ports[i].port);
   return out;
 }

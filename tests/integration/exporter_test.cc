@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <sstream>
 
 #include "contract/keys.h"
 #include "support/checks.h"
@@ -279,6 +280,26 @@ TEST(Exporter, AclWithoutXinfoIsAClearRedisError) {
   EXPECT_EQ(Value(out, "quantum_safety_redis_up"), 0);
   EXPECT_FALSE(Has(out, "quantum_safety_safe_mode"));
   EXPECT_TRUE(h.LogContains("NOPERM"));
+}
+
+// The least-privilege user documented in docs/redis-contract.md is enough.
+TEST(Exporter, DocumentedAclUserSuffices) {
+  const std::string doc = ReadFile(QST_SOURCE_DIR "/docs/redis-contract.md");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(doc, m, std::regex("\n    (ACL SETUSER [^\n]+)\n")));
+  std::vector<std::string> argv;
+  std::istringstream words(m[1].str());
+  for (std::string w; words >> w;) argv.push_back(w);
+  RedisServer redis;
+  LoadBasicFixture(redis);
+  const redis::Reply r = redis.Command(argv);
+  ASSERT_FALSE(r.is_error()) << r.str();
+  Harness h(redis, {"quantum:", std::chrono::seconds(60),
+                    "redis://exporter:secret@127.0.0.1:" + std::to_string(redis.port())});
+  const auto out = h.Scrape();
+  EXPECT_EQ(Value(out, "quantum_safety_redis_up"), 1);
+  EXPECT_EQ(Value(out, "quantum_safety_exporter_errors_total"), 0);
+  EXPECT_EQ(Value(out, "quantum_safety_faults_last_1h"), BasicFixture::kFaultsLastHour);
 }
 
 }  // namespace
