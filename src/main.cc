@@ -44,12 +44,11 @@ int main(int argc, char** argv) {
   qst::collectors::Runner runner(redis, clock, log, build,
                                  qst::collectors::DefaultCollectors(keys, cfg.rate_window, log));
 
-  const qst::http::LandingPageInfo page{build.version, cfg.telemetry_path, cfg.redis.Redacted(),
-                                        runner.collector_names()};
+  const qst::http::LandingPageInfo page{build.version, cfg.telemetry_path, cfg.redis.Redacted()};
   qst::http::Handlers handlers{[&runner](qst::http::Deadline deadline) {
                                  return qst::http::RenderText(runner.Scrape(deadline));
                                },
-                               [page] { return qst::http::RenderLandingPage(page); }};
+                               [html = qst::http::RenderLandingPage(page)] { return html; }};
   auto server =
       qst::http::Server::Start({cfg.listen_address, cfg.telemetry_path}, std::move(handlers), log);
   if (!server.ok()) {

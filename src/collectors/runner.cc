@@ -34,12 +34,6 @@ Runner::Runner(redis::Client& client, const Clock& clock, Logger& log, BuildInfo
       collectors_(std::move(collectors)),
       collector_seconds_(collectors_.size(), 0) {}
 
-std::vector<std::string> Runner::collector_names() const {
-  std::vector<std::string> names;
-  for (const auto& c : collectors_) names.emplace_back(c->name());
-  return names;
-}
-
 bool Runner::RunRounds(redis::Deadline deadline, ScrapeTime* now, std::string* error) {
   const auto timed = [&](std::size_t i, auto&& fn) {
     const auto t0 = clock_.Monotonic();

@@ -28,9 +28,6 @@ class Runner {
   // start before its deadline reports Redis as down rather than hang.
   std::vector<Family> Scrape(redis::Deadline deadline);
 
-  // Collectors' names, for docs and the landing page.
-  std::vector<std::string> collector_names() const;
-
  private:
   bool RunRounds(redis::Deadline deadline, ScrapeTime* now, std::string* error);
   void NoteError(const std::string& error);

@@ -1,6 +1,18 @@
 #include "http/landing_page.h"
 
+extern const char kStatusPageHtml[];  // generated from status_page.html
+
 namespace qst::http {
+namespace {
+
+void ReplaceAll(std::string& s, const std::string& from, const std::string& to) {
+  for (std::size_t pos = s.find(from); pos != std::string::npos;
+       pos = s.find(from, pos + to.size())) {
+    s.replace(pos, from.size(), to);
+  }
+}
+
+}  // namespace
 
 std::string HtmlEscape(const std::string& in) {
   std::string out;
@@ -30,25 +42,11 @@ std::string HtmlEscape(const std::string& in) {
 }
 
 std::string RenderLandingPage(const LandingPageInfo& info) {
-  const std::string path = HtmlEscape(info.telemetry_path);
-  std::string collectors;
-  for (const std::string& c : info.collectors) collectors += "<li>" + HtmlEscape(c) + "</li>";
-  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-         "<title>Quantum Safety Exporter</title></head><body>"
-         "<h1>Quantum Safety Exporter</h1>"
-         "<p>Prometheus exporter for the trading safety kernel's Redis state.</p>"
-         "<ul><li><a href=\"." +
-         path + "\">Metrics</a> (" + path +
-         ")</li>"
-         "<li><a href=\"./-/healthy\">Health</a></li>"
-         "<li><a href=\"./-/ready\">Readiness</a></li></ul>"
-         "<p>Version " +
-         HtmlEscape(info.version) + ", Redis " + HtmlEscape(info.redis_address) +
-         "</p>"
-         "<h2>Collectors</h2><ul>" +
-         collectors +
-         "</ul>"
-         "</body></html>\n";
+  std::string page = kStatusPageHtml;
+  ReplaceAll(page, "{{TELEMETRY_PATH}}", HtmlEscape(info.telemetry_path));
+  ReplaceAll(page, "{{VERSION}}", HtmlEscape(info.version));
+  ReplaceAll(page, "{{REDIS}}", HtmlEscape(info.redis_address));
+  return page;
 }
 
 }  // namespace qst::http

@@ -1,8 +1,9 @@
-// The page at "/": what this is and where the metrics are.
+// The page at "/": a live status page (SAFE MODE banner, faults, intents,
+// top symbols, Redis health) that reads the exporter's own metrics from the
+// browser. Self-contained: no external assets, works offline.
 #pragma once
 
 #include <string>
-#include <vector>
 
 namespace qst::http {
 
@@ -10,7 +11,6 @@ struct LandingPageInfo {
   std::string version;
   std::string telemetry_path;
   std::string redis_address;  // redacted
-  std::vector<std::string> collectors;
 };
 
 std::string RenderLandingPage(const LandingPageInfo& info);
