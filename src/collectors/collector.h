@@ -40,7 +40,8 @@ class Collector {
   virtual void PlanNext(const ScrapeTime& /*now*/, std::vector<redis::Command>& /*out*/) {}
   virtual void ConsumeNext(const ScrapeTime& /*now*/, const redis::Reply* /*replies*/) {}
 
-  // The scrape's metrics; an error means the collector emits nothing.
+  // Appends the scrape's metrics. An error marks the collector failed; it
+  // may still have appended the metrics it is sure of (never stale ones).
   virtual Status Emit(const ScrapeTime& now, std::vector<Family>& out) = 0;
 
   // Redis failed mid-scrape: forget this scrape's partial replies.

@@ -27,7 +27,8 @@ RateLimitsCollector::RateLimitsCollector(const contract::Keys& keys, std::chrono
 
 void RateLimitsCollector::PlanSnapshot(std::vector<redis::Command>& /*out*/) {
   state_ = State::kIdle;
-  status_.reset();
+  global_status_.reset();
+  top_status_.reset();
   global_ = 0;
   top_.clear();
 }
@@ -52,22 +53,21 @@ void RateLimitsCollector::ConsumeNext(const ScrapeTime& /*now*/, const redis::Re
   const redis::Reply& top = replies[1];
   if (global.is_string()) {
     if (!ParseNumber(global.str(), &global_)) {
-      status_ = "key " + global_key_ + " holds " + global.Describe() + ", not a number";
-      return;
+      global_status_ = "key " + global_key_ + " holds " + global.Describe() + ", not a number";
     }
   } else if (!global.is_nil()) {
-    status_ = "GET " + global_key_ + " failed: " + global.Describe();
-    return;
+    global_status_ = "GET " + global_key_ + " failed: " + global.Describe();
   }
   if (!top.is_array() || top.elements().size() % 2 != 0) {
-    status_ = "ZREVRANGE " + symbol_key_ + " failed: " + top.Describe();
+    top_status_ = "ZREVRANGE " + symbol_key_ + " failed: " + top.Describe();
     return;
   }
   const auto& e = top.elements();
   for (std::size_t i = 0; i + 1 < e.size(); i += 2) {
     double score = 0;
     if (!e[i].is_string() || !e[i + 1].is_string() || !ParseNumber(e[i + 1].str(), &score)) {
-      status_ = "malformed ZREVRANGE reply for " + symbol_key_;
+      top_status_ = "malformed ZREVRANGE reply for " + symbol_key_;
+      top_.clear();
       return;
     }
     top_.emplace_back(SanitizeUtf8(e[i].str()), score);
@@ -75,30 +75,35 @@ void RateLimitsCollector::ConsumeNext(const ScrapeTime& /*now*/, const redis::Re
 }
 
 Status RateLimitsCollector::Emit(const ScrapeTime& /*now*/, std::vector<Family>& out) {
-  if (status_) return status_;
   if (state_ != State::kDone) return std::string("rate window keys were not read");
   const std::string pattern = keys_.prefix() + "safety:rate:";
-  out.push_back(Gauge("quantum_safety_rate_global_current_window",
-                      "Intents counted in the current rate window (key " + pattern +
-                          "global:<window_start>); 0 if absent.",
-                      global_));
-  Family top = GaugeFamily("quantum_safety_rate_symbol_top",
-                           "Top 5 symbols of the current rate window by intents (sorted set " +
-                               pattern + "symbol:<window_start>, ZREVRANGE order).");
-  std::string joined;
-  for (std::size_t i = 0; i < top_.size(); ++i) {
-    AddSample(top, top_[i].second, {{"rank", std::to_string(i + 1)}, {"symbol", top_[i].first}});
-    if (i > 0) joined += ',';
-    joined += top_[i].first;
+  if (!global_status_) {
+    out.push_back(Gauge("quantum_safety_rate_global_current_window",
+                        "Intents counted in the current rate window (key " + pattern +
+                            "global:<window_start>); 0 if absent.",
+                        global_));
   }
-  out.push_back(std::move(top));
-  Family info =
-      GaugeFamily("quantum_safety_rate_symbol_top5_info",
-                  "Always 1; label symbols lists the current top 5 symbols of " + pattern +
-                      "symbol:<window_start> in rank order, \"none\" if empty.");
-  AddSample(info, 1, {{"symbols", joined.empty() ? "none" : joined}});
-  out.push_back(std::move(info));
-  return std::nullopt;
+  if (!top_status_) {
+    Family top = GaugeFamily("quantum_safety_rate_symbol_top",
+                             "Top 5 symbols of the current rate window by intents (sorted set " +
+                                 pattern + "symbol:<window_start>, ZREVRANGE order).");
+    std::string joined;
+    for (std::size_t i = 0; i < top_.size(); ++i) {
+      AddSample(top, top_[i].second, {{"rank", std::to_string(i + 1)}, {"symbol", top_[i].first}});
+      if (i > 0) joined += ',';
+      joined += top_[i].first;
+    }
+    out.push_back(std::move(top));
+    Family info =
+        GaugeFamily("quantum_safety_rate_symbol_top5_info",
+                    "Always 1; label symbols lists the current top 5 symbols of " + pattern +
+                        "symbol:<window_start> in rank order, \"none\" if empty.");
+    AddSample(info, 1, {{"symbols", joined.empty() ? "none" : joined}});
+    out.push_back(std::move(info));
+  }
+  if (global_status_ && top_status_) return *global_status_ + "; " + *top_status_;
+  if (global_status_) return global_status_;
+  return top_status_;
 }
 
 }  // namespace qst::collectors

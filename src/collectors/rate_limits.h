@@ -34,7 +34,8 @@ class RateLimitsCollector final : public Collector {
   State state_ = State::kIdle;
   std::string global_key_;
   std::string symbol_key_;
-  Status status_;
+  Status global_status_;  // the counter and the sorted set fail independently
+  Status top_status_;
   double global_ = 0;
   std::vector<std::pair<std::string, double>> top_;
 };

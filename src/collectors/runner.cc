@@ -87,8 +87,11 @@ bool Runner::RunRounds(redis::Deadline deadline, ScrapeTime* now, std::string* e
     }
     if (cmds.empty()) break;
     if (clock_.Monotonic() >= deadline) {
-      // Out of time while catching up: what is complete is still served.
-      for (auto& c : collectors_) c->Abort();
+      // Out of time while catching up: collectors still waiting for replies
+      // drop them; what the others completed is served.
+      for (std::size_t i = 0; i < collectors_.size(); ++i) {
+        if (begin[i] != end[i]) collectors_[i]->Abort();
+      }
       log_.Warn("scrape deadline reached with Redis reads still pending",
                 {{"round", std::to_string(round)}});
       break;
@@ -146,8 +149,9 @@ std::vector<Family> Runner::Scrape(redis::Deadline deadline) {
           error += std::string(c.name()) + ": " + *status;
         } else {
           result.success = true;
-          for (Family& f : families) out.push_back(std::move(f));
         }
+        // A failed collector may still emit the part it is sure of.
+        for (Family& f : families) out.push_back(std::move(f));
       } else {
         c.Abort();
       }

@@ -22,17 +22,22 @@ bool IsWrongType(const redis::Reply& r) {
 
 }  // namespace
 
-StreamWindow::StreamWindow(StreamWindowOptions options)
-    : options_(std::move(options)), labels_(options_.max_labels) {}
+constexpr std::size_t kFirstPage = 16;
 
-redis::Command StreamWindow::RangeCommand() const {
+StreamWindow::StreamWindow(StreamWindowOptions options)
+    : options_(std::move(options)),
+      labels_(options_.max_labels),
+      page_(std::min(kFirstPage, options_.page_size)) {}
+
+redis::Command StreamWindow::RangeCommand() {
   std::string start;
   if (cursor_) {
     start = "(" + cursor_->ToString();
   } else {
     start = std::to_string(std::max<std::int64_t>(0, last_floor_ms_ + 1));
   }
-  return {"XRANGE", options_.key, start, "+", "COUNT", std::to_string(options_.page_size)};
+  requested_ = page_;
+  return {"XRANGE", options_.key, start, "+", "COUNT", std::to_string(page_)};
 }
 
 void StreamWindow::PlanSnapshot(std::vector<redis::Command>& out) {
@@ -54,7 +59,9 @@ void StreamWindow::Reset() {
   last_read_.reset();
   seen_ = false;
   entries_added_ = 0;
+  removed_ = 0;
   max_deleted_ = {};
+  first_.reset();
   exists_ = false;
 }
 
@@ -101,22 +108,40 @@ std::optional<std::string> StreamWindow::ConsumeSnapshot(std::int64_t now_ms,
   exists_ = true;
 
   bool discard_page = false;
+  const std::uint64_t removed = info_.entries_added - std::min(info_.length, info_.entries_added);
+  const bool max_deleted_moved = info_.max_deleted_entry_id != max_deleted_;
+  const bool in_window = ClampMs(info_.max_deleted_entry_id.ms) > floor;
   if (seen_ && ((last_read_ && info_.last_generated_id < *last_read_) ||
-                info_.entries_added < entries_added_)) {
+                info_.entries_added < entries_added_ || removed < removed_)) {
     Rebuild("the stream was deleted and recreated");
     discard_page = true;
-  } else if (seen_ && info_.max_deleted_entry_id != max_deleted_ &&
-             ClampMs(info_.max_deleted_entry_id.ms) > floor &&
-             (!info_.first_entry_id || *info_.first_entry_id <= info_.max_deleted_entry_id)) {
-    // Trimming only removes entries before the first one; a deleted ID at or
-    // after it means an entry inside the window vanished (XDEL).
-    Rebuild("entries inside the window were deleted");
-    discard_page = true;
+  } else if (seen_ && removed > removed_) {
+    if (info_.first_entry_id == first_) {
+      // Entries went but the head stayed: XDEL somewhere in the middle. One
+      // deletion that max-deleted-entry-id shows to be older than the window
+      // changes nothing; anything else may have been inside it.
+      if (!(removed == removed_ + 1 && max_deleted_moved && !in_window)) {
+        Rebuild("entries inside the window were deleted");
+        discard_page = true;
+      }
+    } else if (max_deleted_moved && in_window && info_.first_entry_id &&
+               *info_.first_entry_id <= info_.max_deleted_entry_id) {
+      // The head moved (a trim), and a deletion at or after the new head
+      // means an entry inside the window vanished too.
+      Rebuild("entries inside the window were deleted");
+      discard_page = true;
+    }
   }
   seen_ = true;
   entries_added_ = info_.entries_added;
+  removed_ = removed;
   max_deleted_ = info_.max_deleted_entry_id;
-  if (info_.first_entry_id) index_.EvictBefore(ClampMs(info_.first_entry_id->ms));
+  first_ = info_.first_entry_id;
+  if (info_.first_entry_id) {
+    index_.EvictBefore(ClampMs(info_.first_entry_id->ms));
+  } else {
+    index_.Clear();  // nothing left in the stream
+  }
 
   if (!page_planned_ || discard_page) return std::nullopt;  // catch-up rounds follow
   if (auto err = Apply(replies[2], now_ms)) return err;
@@ -142,7 +167,11 @@ std::optional<std::string> StreamWindow::Apply(const redis::Reply& page, std::in
     Reset();
     return "XRANGE " + options_.key + ": " + entries.error();
   }
+  std::size_t largest = 0;
   for (const redis::EntryView& e : *entries) {
+    std::size_t bytes = 32;
+    for (const redis::Reply& f : e.fields->elements()) bytes += f.str().size();
+    largest = std::max(largest, bytes);
     if (last_read_ && e.id <= *last_read_) continue;
     WindowIndex::LabelId label = 0;
     if (!options_.label_field.empty()) {
@@ -154,7 +183,10 @@ std::optional<std::string> StreamWindow::Apply(const redis::Reply& page, std::in
     cursor_ = e.id;
     ++entries_read_;
   }
-  caught_up_ = entries->size() < options_.page_size;
+  caught_up_ = entries->size() < requested_;
+  if (largest > 0) {
+    page_ = std::clamp<std::size_t>(options_.page_bytes / largest, 1, options_.page_size);
+  }
   if (caught_up_) index_.EvictThrough(Floor(now_ms));
   return std::nullopt;
 }

@@ -24,9 +24,11 @@ struct StreamWindowOptions {
   std::chrono::milliseconds window{3600 * 1000};
   // Field whose value labels each entry (e.g. "reason"); empty: no labels.
   std::string label_field;
-  // Entries per XRANGE: bounds how long one command holds Redis.
+  // Most entries per XRANGE: bounds how long one command holds Redis.
   std::size_t page_size = 2000;
   std::size_t max_labels = 32;
+  // Bytes one page should stay under; pages shrink when entries are large.
+  std::size_t page_bytes = 4 << 20;
 };
 
 class StreamWindow {
@@ -56,10 +58,11 @@ class StreamWindow {
   // Why the window was rebuilt this scrape, empty if it was not.
   const std::string& rebuild_reason() const { return rebuild_reason_; }
   std::uint64_t entries_read() const { return entries_read_; }
+  std::size_t page() const { return page_; }
 
  private:
   std::int64_t Floor(std::int64_t now_ms) const { return now_ms - options_.window.count(); }
-  redis::Command RangeCommand() const;
+  redis::Command RangeCommand();
   std::optional<std::string> Apply(const redis::Reply& page, std::int64_t now_ms);
   void Rebuild(std::string reason);
   void Reset();
@@ -69,12 +72,18 @@ class StreamWindow {
   LabelTable labels_;
 
   // Exclusive lower bound of the next read; nullopt: read from the window's start.
+  // Entries per page now: starts small (entry sizes are unknown) and adapts
+  // to the largest entry seen, so hostile 1 MB fields cannot balloon a page.
+  std::size_t page_;
+  std::size_t requested_ = 0;  // COUNT of the page in flight
   std::optional<redis::StreamId> cursor_;
   std::optional<redis::StreamId> last_read_;
   std::int64_t last_floor_ms_ = 0;
   bool seen_ = false;
   std::uint64_t entries_added_ = 0;
+  std::uint64_t removed_ = 0;  // entries-added minus length: ever deleted or trimmed
   redis::StreamId max_deleted_;
+  std::optional<redis::StreamId> first_;
 
   // Per scrape.
   redis::Reply snapshot_reply_;  // keeps info_.last_entry alive

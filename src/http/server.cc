@@ -2,6 +2,7 @@
 
 #include <civetweb.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -13,6 +14,8 @@ namespace qst::http {
 namespace {
 
 constexpr const char* kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
+constexpr double kMinScrapeSeconds = 0.1;
+constexpr double kMaxScrapeSeconds = 300;
 
 void Respond(mg_connection* conn, int status, const char* type, const std::string& body, bool head,
              const char* extra_header = nullptr, const char* extra_value = nullptr) {
@@ -40,8 +43,11 @@ std::chrono::milliseconds ScrapeBudget(const char* header, std::chrono::millisec
   if (header != nullptr) {
     char* end = nullptr;
     const double v = std::strtod(header, &end);
-    // Bounded: a client cannot make the exporter hold Redis for an hour.
-    if (end != header && *end == '\0' && std::isfinite(v) && v > 0 && v <= 300) seconds = v;
+    // Bounded both ways: a client can neither make the exporter hold Redis
+    // for an hour nor make every scrape fail with a budget of nothing.
+    if (end != header && *end == '\0' && std::isfinite(v) && v > 0) {
+      seconds = std::clamp(v, kMinScrapeSeconds, kMaxScrapeSeconds);
+    }
   }
   const double margin = std::min(0.5, seconds * 0.1);
   return std::chrono::milliseconds(static_cast<std::int64_t>((seconds - margin) * 1000));
@@ -60,17 +66,15 @@ Result<std::unique_ptr<Server>, std::string> Server::Start(ServerOptions options
   if (!ports.ok()) return ports.error();
   std::unique_ptr<Server> server(new Server(std::move(options), std::move(handlers), log));
   const std::string threads = std::to_string(server->options_.threads);
-  const char* civet_options[] = {"listening_ports",
-                                 ports->spec.c_str(),
-                                 "num_threads",
+  const char* civet_options[] = {"listening_ports", ports->spec.c_str(), "num_threads",
                                  threads.c_str(),
-                                 "request_timeout_ms",
-                                 "15000",
-                                 "enable_keep_alive",
-                                 "yes",
-                                 "keep_alive_timeout_ms",
-                                 "60000",
-                                 nullptr};
+                                 // A worker thread is held by each open connection
+                                 // until its request arrives; Prometheus sends at
+                                 // once, so idle clients are cut off early, and
+                                 // connections are closed after each response so
+                                 // browsers and idle keep-alive clients cannot
+                                 // occupy every worker.
+                                 "request_timeout_ms", "5000", "enable_keep_alive", "no", nullptr};
   mg_callbacks callbacks{};
   callbacks.log_message = LogMessage;
   mg_init_data init{};

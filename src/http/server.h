@@ -23,7 +23,7 @@ using Deadline = std::chrono::steady_clock::time_point;
 struct ServerOptions {
   std::string listen_address = ":9105";
   std::string telemetry_path = "/metrics";
-  int threads = 4;
+  int threads = 16;
   std::chrono::milliseconds default_scrape_timeout{10000};
 };
 
@@ -35,8 +35,8 @@ struct Handlers {
 };
 
 // How long a scrape may take: Prometheus' X-Prometheus-Scrape-Timeout-Seconds
-// (or `fallback` if absent or malformed) less a margin of 10%, at most 0.5 s,
-// so the answer arrives before Prometheus gives up.
+// (or `fallback` if absent or malformed), clamped to 0.1-300 s, less a margin
+// of 10%, at most 0.5 s, so the answer arrives before Prometheus gives up.
 std::chrono::milliseconds ScrapeBudget(const char* timeout_header,
                                        std::chrono::milliseconds fallback);
 

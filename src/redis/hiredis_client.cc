@@ -1,6 +1,8 @@
 #include "redis/hiredis_client.h"
 
+#include <fcntl.h>
 #include <hiredis/hiredis.h>
+#include <poll.h>
 #include <sys/time.h>
 
 #include <algorithm>
@@ -87,6 +89,7 @@ std::optional<Error> HiredisClient::EnsureConnected(Deadline deadline) {
     return Error{ErrorKind::kBackoff, "waiting before reconnecting after a failed connect (up to " +
                                           std::to_string(backoff_.count()) + "ms)"};
   }
+  if (deadline <= now) return Error{ErrorKind::kTimeout, "no time left to connect"};
   ++connect_attempts_;
   std::optional<Error> err = Connect(deadline);
   if (err) {
@@ -112,6 +115,14 @@ std::optional<Error> HiredisClient::Connect(Deadline deadline) {
     return Error{ErrorKind::kConnect, "connecting to " + a.Redacted() + ": " + ctx->errstr};
   }
   if (a.kind == Address::Kind::kTcp) redisEnableKeepAlive(ctx.get());
+  // From here on the socket is driven with poll() against the deadline (see
+  // Execute): make it non-blocking, and tell hiredis so, so that a would-block
+  // is "try again", not an error.
+  const int fl = ::fcntl(ctx->fd, F_GETFL);
+  if (fl < 0 || ::fcntl(ctx->fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+    return Error{ErrorKind::kConnect, "cannot make the Redis socket non-blocking"};
+  }
+  ctx->flags &= ~REDIS_BLOCK;
   ctx_ = std::move(ctx);
 
   std::vector<Command> hello;
@@ -134,8 +145,34 @@ std::optional<Error> HiredisClient::Connect(Deadline deadline) {
   return std::nullopt;
 }
 
+std::optional<Error> HiredisClient::WaitReady(short events, Deadline deadline) {
+  const auto left = duration_cast<milliseconds>(deadline - clock_.Monotonic());
+  if (left <= milliseconds(0)) return Fail(ErrorKind::kTimeout, "Redis did not answer in time");
+  pollfd p{ctx_->fd, events, 0};
+  const int n = ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 60000)));
+  if (n == 0) return Fail(ErrorKind::kTimeout, "Redis did not answer in time");
+  if (n < 0 && errno != EINTR) return Fail(ErrorKind::kIo, "poll failed");
+  return std::nullopt;  // ready, or interrupted: the caller's loop polls again
+}
+
+std::optional<Error> HiredisClient::ReadError() {
+  switch (ctx_->err) {
+    case REDIS_ERR_EOF:
+      return Fail(ErrorKind::kIo, "Redis closed the connection");
+    case REDIS_ERR_PROTOCOL:
+      return Fail(ErrorKind::kProtocol, std::string("protocol error from Redis: ") + ctx_->errstr);
+    default:
+      return Fail(ErrorKind::kIo, std::string("talking to Redis: ") + ctx_->errstr);
+  }
+}
+
 Result<std::vector<Reply>, Error> HiredisClient::Execute(const std::vector<Command>& commands,
                                                          Deadline deadline) {
+  // Out of time before anything was sent: say so, but keep the connection
+  // (it is still in step) and do not count a connect attempt.
+  if (clock_.Monotonic() >= deadline) {
+    return Error{ErrorKind::kTimeout, "no time left for Redis in this scrape"};
+  }
   if (auto err = EnsureConnected(deadline)) return *err;
   ++round_trips_;
   std::vector<const char*> argv;
@@ -152,38 +189,25 @@ Result<std::vector<Reply>, Error> HiredisClient::Execute(const std::vector<Comma
       return Fail(ErrorKind::kIo, std::string("queueing a command: ") + ctx_->errstr);
     }
   }
+  // Drive the socket by hand, polling with what is left of the deadline
+  // before every write and read: a socket timeout would apply per read(),
+  // and a server trickling a large reply could stretch the total past it.
+  for (int done = 0; !done;) {
+    if (auto err = WaitReady(POLLOUT, deadline)) return *err;
+    if (redisBufferWrite(ctx_.get(), &done) != REDIS_OK) return *ReadError();
+  }
   std::vector<Reply> replies;
   replies.reserve(commands.size());
-  for (std::size_t i = 0; i < commands.size(); ++i) {
-    // Re-arm the socket timeout with what is left, so that a server that
-    // trickles bytes cannot stretch the round trip past the deadline.
-    const auto left = duration_cast<milliseconds>(deadline - clock_.Monotonic());
-    if (left <= milliseconds(0)) {
-      return Fail(ErrorKind::kTimeout, "deadline passed waiting for Redis");
-    }
-    redisSetTimeout(ctx_.get(), ToTimeval(std::min(left, options_.timeout)));
+  while (replies.size() < commands.size()) {
     void* raw = nullptr;
-    errno = 0;
-    const int rc = redisGetReply(ctx_.get(), &raw);
-    ReplyPtr reply(static_cast<redisReply*>(raw));
-    if (rc != REDIS_OK || !reply) {
-      const int saved_errno = errno;
-      const std::string what = ctx_->errstr;
-      switch (ctx_->err) {
-        case REDIS_ERR_IO:
-          if (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK) {
-            return Fail(ErrorKind::kTimeout, "Redis did not answer in time");
-          }
-          return Fail(ErrorKind::kIo, "reading from Redis: " + what);
-        case REDIS_ERR_EOF:
-          return Fail(ErrorKind::kIo, "Redis closed the connection");
-        case REDIS_ERR_PROTOCOL:
-          return Fail(ErrorKind::kProtocol, "protocol error from Redis: " + what);
-        default:
-          return Fail(ErrorKind::kIo, "reading from Redis: " + what);
-      }
+    if (redisGetReplyFromReader(ctx_.get(), &raw) != REDIS_OK) return *ReadError();
+    if (raw != nullptr) {
+      ReplyPtr reply(static_cast<redisReply*>(raw));
+      replies.push_back(Convert(*reply));
+      continue;
     }
-    replies.push_back(Convert(*reply));
+    if (auto err = WaitReady(POLLIN, deadline)) return *err;
+    if (redisBufferRead(ctx_.get()) != REDIS_OK) return *ReadError();
   }
   return replies;
 }

@@ -49,6 +49,9 @@ class HiredisClient final : public Client {
   std::optional<Error> EnsureConnected(Deadline deadline);
   std::optional<Error> Connect(Deadline deadline);
   Error Fail(ErrorKind kind, std::string message);  // drops the connection
+  // Waits until the socket can take `events` (POLLIN/POLLOUT) or the deadline.
+  std::optional<Error> WaitReady(short events, Deadline deadline);
+  std::optional<Error> ReadError();  // classifies ctx_->err, drops the connection
 
   ClientOptions options_;
   const Clock& clock_;

@@ -1,14 +1,18 @@
 // The real quantum_safety_exporter binary, as an operator runs it: flags,
 // HTTP endpoints, hostile clients, concurrent scrapers, signals.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <regex>
 #include <thread>
 
 #include "support/checks.h"
+#include "support/exporter_process.h"
 #include "support/fixture.h"
 #include "support/http_client.h"
 #include "support/process.h"
@@ -16,37 +20,6 @@
 
 namespace qst::testing {
 namespace {
-
-// Starts the exporter on a kernel-chosen port and learns it from the log.
-class ExporterProcess {
- public:
-  explicit ExporterProcess(std::vector<std::string> flags) : log_(dir_.File("exporter.log")) {
-    std::vector<std::string> argv = {QST_EXPORTER_BINARY, "--web.listen-address", "127.0.0.1:0"};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    process_ = std::make_unique<Process>(argv, log_);
-    const std::regex port_re("msg=listening .* port=([0-9]+)");
-    const bool up = WaitFor(
-        [&] {
-          std::smatch m;
-          const std::string text = ReadFile(log_);
-          if (!std::regex_search(text, m, port_re)) return false;
-          port_ = std::stoi(m[1]);
-          return true;
-        },
-        std::chrono::seconds(10));
-    if (!up) throw std::runtime_error("exporter did not start: " + ReadFile(log_));
-  }
-
-  int port() const { return port_; }
-  std::string log() const { return ReadFile(log_); }
-  Process& process() { return *process_; }
-
- private:
-  TempDir dir_;
-  std::string log_;
-  std::unique_ptr<Process> process_;
-  int port_ = 0;
-};
 
 TEST(Binary, ServesMetricsHealthReadinessAndLandingPage) {
   RedisServer redis;
@@ -262,6 +235,50 @@ TEST(Binary, SigtermAndSigintExitCleanly) {
     EXPECT_EQ(WEXITSTATUS(status), 0);
     EXPECT_NE(exporter.log().find("msg=\"shutting down\""), std::string::npos);
   }
+}
+
+// Idle connections and clients that keep their connection open must not
+// occupy the workers a scrape needs.
+TEST(Binary, IdleAndKeepAliveClientsCannotStarveScrapes) {
+  RedisServer redis;
+  ExporterProcess exporter({"--redis.addr", redis.url()});
+  std::vector<int> sockets;
+  auto connect_socket = [&] {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(exporter.port()));
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    sockets.push_back(fd);
+    return fd;
+  };
+  for (int i = 0; i < 12; ++i) connect_socket();  // connect, then say nothing
+  for (int i = 0; i < 20; ++i) {                  // one request, then hold the connection
+    const int fd = connect_socket();
+    const std::string req = "GET /-/healthy HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n";
+    ASSERT_EQ(::send(fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+  }
+  const HttpResponse r = HttpGet(exporter.port(), "/metrics");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\nquantum_safety_redis_up 1\n"), std::string::npos);
+  for (int fd : sockets) ::close(fd);
+}
+
+// A client announcing an absurdly short scrape timeout gets a budget of
+// 0.1 s, not nothing, and cannot push the Redis connection into back-off.
+TEST(Binary, TinyScrapeTimeoutsAreClampedNotFatal) {
+  RedisServer redis;
+  LoadBasicFixture(redis);
+  ExporterProcess exporter({"--redis.addr", redis.url()});
+  for (int i = 0; i < 10; ++i) {
+    const HttpResponse r =
+        HttpGet(exporter.port(), "/metrics", "X-Prometheus-Scrape-Timeout-Seconds: 0.001\r\n");
+    EXPECT_NE(r.body.find("\nquantum_safety_redis_up 1\n"), std::string::npos) << r.body;
+  }
+  const HttpResponse r = HttpGet(exporter.port(), "/metrics");
+  EXPECT_NE(r.body.find("\nquantum_safety_exporter_errors_total 0\n"), std::string::npos);
+  EXPECT_NE(r.body.find("\nquantum_safety_faults_last_1h 5\n"), std::string::npos);
 }
 
 }  // namespace

@@ -168,5 +168,31 @@ TEST(RedisFailure, NothingListening) {
   EXPECT_TRUE(h.LogContains("redis connect:"));
 }
 
+// Redis restarted from an older RDB snapshot: its streams have fewer entries
+// than the exporter has read, and the window must follow them back.
+TEST(RedisFailure, RestartFromAnOlderSnapshotRecounts) {
+  RedisServer redis;
+  const std::int64_t t = redis.TimeMs();
+  for (int i = 1; i <= 5; ++i)
+    Xadd(redis, "quantum:stream:safety.fault", t - 10000 + i, 0, {"reason", "A"});
+  ASSERT_EQ(redis.Command({"SAVE"}).str(), "OK");
+  for (int i = 1; i <= 3; ++i)
+    Xadd(redis, "quantum:stream:safety.fault", t - 5000 + i, 0, {"reason", "B"});
+  Harness h(redis);
+  ASSERT_EQ(Value(h.Scrape(), "quantum_safety_faults_last_1h"), 8);
+  redis.Kill();
+  redis.Start();  // loads dump.rdb from its directory
+  h.clock.Advance(std::chrono::seconds(1));
+  auto out = h.Scrape();
+  if (Value(out, "quantum_safety_redis_up") == 0) {  // the first attempt may meet the old socket
+    h.clock.Advance(std::chrono::seconds(1));
+    out = h.Scrape();
+  }
+  EXPECT_EQ(Value(out, "quantum_safety_fault_stream_length"), 5);
+  EXPECT_EQ(Value(out, "quantum_safety_faults_last_1h"), 5);
+  EXPECT_EQ(Samples(out, "quantum_safety_faults_last_1h_by_reason"),
+            (std::map<std::string, double>{{"reason=A,", 5}}));
+}
+
 }  // namespace
 }  // namespace qst::testing

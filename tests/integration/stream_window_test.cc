@@ -248,5 +248,62 @@ TEST_F(StreamWindowTest, EmptyButExistingStreamCostsOneRoundTrip) {
   EXPECT_EQ(Sync(w, t_ + 1).round_trips, 1);
 }
 
+TEST_F(StreamWindowTest, EveryXdelInsideTheWindowIsNoticed) {
+  Add(t_ - 2 * kHour);  // history before the window
+  for (int i = 5; i >= 1; --i) Add(t_ - 1000 * i);
+  auto w = Make();
+  Sync(w, t_);
+  EXPECT_EQ(w.index().count(), 5u);
+  redis_.Command({"XDEL", kKey, std::to_string(t_ - 2000) + "-0"});
+  Sync(w, t_ + 1);
+  EXPECT_EQ(w.index().count(), 4u);
+  // A second deletion below max-deleted-entry-id does not move it.
+  redis_.Command({"XDEL", kKey, std::to_string(t_ - 4000) + "-0"});
+  Sync(w, t_ + 2);
+  EXPECT_EQ(w.index().count(), 3u);
+  EXPECT_EQ(w.rebuild_reason(), "entries inside the window were deleted");
+}
+
+TEST_F(StreamWindowTest, XdelOfOneOldEntryCostsNothing) {
+  for (int i = 0; i < 3; ++i) Add(t_ - 2 * kHour + i);
+  for (int i = 4; i >= 1; --i) Add(t_ - 1000 * i);
+  auto w = Make();
+  Sync(w, t_);
+  redis_.Command({"XDEL", kKey, std::to_string(t_ - 2 * kHour + 1) + "-0"});
+  const auto r = Sync(w, t_ + 1);
+  EXPECT_EQ(w.index().count(), 4u);
+  EXPECT_TRUE(w.rebuild_reason().empty());
+  EXPECT_EQ(r.round_trips, 1);
+}
+
+TEST_F(StreamWindowTest, EmptiedStreamEmptiesTheWindow) {
+  for (int i = 3; i >= 1; --i) Add(t_ - 1000 * i);
+  auto w = Make();
+  Sync(w, t_);
+  for (int i = 1; i <= 3; ++i) {
+    redis_.Command({"XDEL", kKey, std::to_string(t_ - 1000 * i) + "-0"});
+  }
+  Sync(w, t_ + 1);
+  EXPECT_TRUE(w.exists());
+  EXPECT_EQ(w.index().count(), 0u);
+}
+
+TEST_F(StreamWindowTest, LargeEntriesShrinkThePage) {
+  const std::string mb(1 << 20, 'x');
+  for (int i = 0; i < 20; ++i) Xadd(redis_, kKey, t_ - 100 + i, 0, {"reason", "R", "blob", mb});
+  auto w = Make();
+  auto r = Sync(w, t_);
+  EXPECT_EQ(w.index().count(), 20u);
+  // 4 MB per page / ~1 MB per entry: 3 entries a page after the first 16.
+  EXPECT_EQ(w.page(), 3u);
+  EXPECT_EQ(r.round_trips, 1 + 1 + 2);  // snapshot, 16, 3, 1
+  // Small entries bring the page back up to its cap.
+  redis_.Command({"DEL", kKey});
+  for (int i = 0; i < 5; ++i) Add(t_ - 50 + i);
+  Sync(w, t_ + 1);
+  EXPECT_EQ(w.index().count(), 5u);
+  EXPECT_EQ(w.page(), 2000u);
+}
+
 }  // namespace
 }  // namespace qst::testing

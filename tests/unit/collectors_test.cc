@@ -80,29 +80,39 @@ TEST(SafeModeCollector, LogsAnOddValueOnce) {
 struct RateCase {
   Reply global;
   Reply top;
-  bool ok;
+  bool global_ok;  // the counter is served
+  bool top_ok;     // the top 5 are served
   double global_value;
   std::map<std::string, double> top_samples;
   std::string symbols;
 };
 
-TEST(RateLimitsCollector, ParsesTheWindowKeys) {
+TEST(RateLimitsCollector, ParsesTheWindowKeysEachOnItsOwn) {
   const contract::Keys keys("quantum:");
   const std::vector<RateCase> cases = {
-      {Reply::Nil(), Arr({}), true, 0, {}, "none"},
+      {Reply::Nil(), Arr({}), true, true, 0, {}, "none"},
       {Str("42"),
        Arr({Str("BTCUSDT"), Str("20"), Str("ETHUSDT"), Str("12")}),
+       true,
        true,
        42,
        {{"rank=1,symbol=BTCUSDT,", 20}, {"rank=2,symbol=ETHUSDT,", 12}},
        "BTCUSDT,ETHUSDT"},
-      {Str("1.5"), Arr({Str("X"), Str("inf")}), true, 1.5, {{"rank=1,symbol=X,", 1.0 / 0.0}}, "X"},
-      {Str("abc"), Arr({}), false, 0, {}, ""},
-      {Str("12abc"), Arr({}), false, 0, {}, ""},
-      {Reply::Error("WRONGTYPE x"), Arr({}), false, 0, {}, ""},
-      {Reply::Nil(), Reply::Error("WRONGTYPE x"), false, 0, {}, ""},
-      {Reply::Nil(), Arr({Str("A")}), false, 0, {}, ""},
-      {Reply::Nil(), Arr({Str("A"), Str("NaN")}), false, 0, {}, ""},
+      {Str("1.5"),
+       Arr({Str("X"), Str("inf")}),
+       true,
+       true,
+       1.5,
+       {{"rank=1,symbol=X,", 1.0 / 0.0}},
+       "X"},
+      // A bad counter leaves the top 5 served, and the other way round.
+      {Str("abc"), Arr({Str("A"), Str("2")}), false, true, 0, {{"rank=1,symbol=A,", 2}}, "A"},
+      {Str("12abc"), Arr({}), false, true, 0, {}, "none"},
+      {Reply::Error("WRONGTYPE x"), Arr({}), false, true, 0, {}, "none"},
+      {Str("7"), Reply::Error("WRONGTYPE x"), true, false, 7, {}, ""},
+      {Str("7"), Arr({Str("A")}), true, false, 7, {}, ""},
+      {Str("7"), Arr({Str("A"), Str("2"), Str("B"), Str("NaN")}), true, false, 7, {}, ""},
+      {Reply::Error("WRONGTYPE x"), Reply::Error("WRONGTYPE y"), false, false, 0, {}, ""},
   };
   for (const auto& c : cases) {
     RateLimitsCollector col(keys, std::chrono::seconds(60));
@@ -119,35 +129,67 @@ TEST(RateLimitsCollector, ParsesTheWindowKeys) {
     col.ConsumeNext(now, replies);
     std::vector<Family> out;
     const Status s = col.Emit(now, out);
-    EXPECT_EQ(!s.has_value(), c.ok) << c.global.Describe() << " " << c.top.Describe();
-    if (!c.ok) {
-      EXPECT_TRUE(out.empty());
-      continue;
+    const std::string what = c.global.Describe() + " / " + c.top.Describe();
+    EXPECT_EQ(!s.has_value(), c.global_ok && c.top_ok) << what;
+    EXPECT_EQ(Has(out, "quantum_safety_rate_global_current_window"), c.global_ok) << what;
+    EXPECT_EQ(Has(out, "quantum_safety_rate_symbol_top"), c.top_ok) << what;
+    EXPECT_EQ(Has(out, "quantum_safety_rate_symbol_top5_info"), c.top_ok) << what;
+    if (c.global_ok) {
+      EXPECT_EQ(Samples(out, "quantum_safety_rate_global_current_window")[""], c.global_value);
     }
-    EXPECT_EQ(Samples(out, "quantum_safety_rate_global_current_window")[""], c.global_value);
-    EXPECT_EQ(Samples(out, "quantum_safety_rate_symbol_top"), c.top_samples);
-    EXPECT_EQ(Samples(out, "quantum_safety_rate_symbol_top5_info"),
-              (std::map<std::string, double>{{"symbols=" + c.symbols + ",", 1}}));
+    if (c.top_ok) {
+      EXPECT_EQ(Samples(out, "quantum_safety_rate_symbol_top"), c.top_samples) << what;
+      EXPECT_EQ(Samples(out, "quantum_safety_rate_symbol_top5_info"),
+                (std::map<std::string, double>{{"symbols=" + c.symbols + ",", 1}}));
+    }
   }
+}
+
+TEST(RateLimitsCollector, NotReadIsAnError) {
+  RateLimitsCollector col(contract::Keys("q:"), std::chrono::seconds(60));
+  std::vector<redis::Command> cmds;
+  col.PlanSnapshot(cmds);
+  std::vector<Family> out;
+  EXPECT_EQ(col.Emit({}, out), Status("rate window keys were not read"));
+  EXPECT_TRUE(out.empty());
 }
 
 // A scripted Redis for the runner: answers by command name.
 class ScriptedRedis {
  public:
   std::vector<Reply> top = {Str("A"), Str("3"), Str("B"), Str("2")};
+  // Streams that exist and always have a full page more to read.
+  bool endless_streams = false;
 
   Reply Answer(const redis::Command& c) const {
     const std::string& name = c[0];
     if (name == "TIME") return Arr({Str("1700000000"), Str("500000")});
     if (name == "GET" && c[1].find("safe_mode") != std::string::npos) return Str("1");
     if (name == "PTTL") return Reply::Integer(-1);
-    if (name == "XLEN") return Reply::Integer(0);
-    if (name == "XINFO") return Reply::Error("ERR no such key");
-    if (name == "XRANGE") return Arr({});
+    if (name == "XLEN") return Reply::Integer(endless_streams ? 1000000 : 0);
+    if (name == "XINFO") {
+      if (!endless_streams) return Reply::Error("ERR no such key");
+      return Arr({Str("length"), Reply::Integer(1000000), Str("last-generated-id"),
+                  Str("1700000000400-0"), Str("max-deleted-entry-id"), Str("0-0"),
+                  Str("entries-added"), Reply::Integer(1000000), Str("first-entry"),
+                  Arr({Str("1690000000000-0"), Arr({})}), Str("last-entry"),
+                  Arr({Str("1700000000400-0"), Arr({Str("reason"), Str("X")})})});
+    }
+    if (name == "XRANGE") {
+      if (!endless_streams) return Arr({});
+      std::vector<Reply> page;
+      const int n = std::stoi(c[5]);
+      for (int i = 0; i < n; ++i) {
+        page.push_back(Arr(
+            {Str("1700000000000-" + std::to_string(next_seq_++)), Arr({Str("reason"), Str("X")})}));
+      }
+      return Arr(page);
+    }
     if (name == "GET") return Str("5");
     if (name == "ZREVRANGE") return Arr(top);
     return Reply::Error("ERR unexpected " + name);
   }
+  mutable int next_seq_ = 0;
 
   FakeClient::Handler Round0() const {
     return [this](const std::vector<redis::Command>& cmds) {
@@ -303,6 +345,32 @@ TEST_F(RunnerTest, EveryNameIsValidAndDocumented) {
     for (const auto& m : f.metric) {
       for (const auto& l : m.label) EXPECT_TRUE(prometheus::CheckLabelName(l.name)) << l.name;
     }
+  }
+}
+
+// The deadline passes while streams are still being read: the collectors
+// waiting for pages drop them, and everything already read is served.
+TEST_F(RunnerTest, DeadlineDuringCatchUpKeepsWhatWasRead) {
+  redis_.endless_streams = true;
+  client_.Push(redis_.Round0());
+  client_.Push([this](const std::vector<redis::Command>& cmds) {
+    clock_.Advance(std::chrono::seconds(6));  // past the 5 s deadline
+    return redis_.Plain()(cmds);
+  });
+  const auto out = Scrape();
+  EXPECT_EQ(client_.batches.size(), 2u);
+  EXPECT_EQ(Samples(out, "quantum_safety_redis_up")[""], 1);
+  EXPECT_EQ(Samples(out, "quantum_safety_exporter_errors_total")[""], 0);
+  EXPECT_EQ(Samples(out, "quantum_safety_rate_global_current_window")[""], 5);
+  EXPECT_EQ(Samples(out, "quantum_safety_fault_stream_length")[""], 1000000);
+  EXPECT_FALSE(Has(out, "quantum_safety_faults_last_1h"));  // incomplete: left out
+  EXPECT_FALSE(Has(out, "quantum_trade_intent_rate_per_min"));
+  for (const char* c : {"safe_mode", "faults", "intents", "rate_limits"}) {
+    EXPECT_EQ(
+        Samples(out,
+                "quantum_safety_exporter_collector_success")[std::string("collector=") + c + ","],
+        1)
+        << c;
   }
 }
 
