@@ -6,23 +6,26 @@
 # process it started and removes its temporary files. Ports 6379, 9090, 9093
 # and 9105 are never touched.
 #
-#   scripts/demo.sh [--duration 45s] [--rate 5]
+#   scripts/demo.sh [--duration 45s] [--rate 5] [--bin-dir DIR]
 #
 # With --duration it exits 0 only if the exporter served every state and its
-# counters match what the simulator reports.
+# counters match what the simulator reports. --bin-dir uses binaries already
+# built there (the test suite does) instead of installing and building.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 duration=0
 rate=5
+bin=
 window=10  # a short rate window so every state shows within a minute
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=${2%s}; shift 2 ;;
     --duration=*) duration=${1#--duration=}; duration=${duration%s}; shift ;;
     --rate) rate=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --bin-dir) bin=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "demo: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -31,9 +34,12 @@ if ! [[ "$duration" =~ ^[0-9]+$ ]]; then
   exit 2
 fi
 
-scripts/install-deps.sh
-cmake -S . -B build/demo -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQST_BUILD_TESTS=OFF >/dev/null
-cmake --build build/demo --target quantum_safety_exporter quantum_safety_sim >/dev/null
+if [ -z "$bin" ]; then
+  scripts/install-deps.sh
+  cmake -S . -B build/demo -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQST_BUILD_TESTS=OFF >/dev/null
+  cmake --build build/demo --target quantum_safety_exporter quantum_safety_sim >/dev/null
+  bin=build/demo
+fi
 
 work=$(mktemp -d /tmp/qst-demo-XXXXXX)
 pids=()
@@ -52,12 +58,12 @@ pids+=($!)
 wait_redis "$redis_port"
 redis-cli -p "$redis_port" -x FUNCTION LOAD REPLACE <deploy/redis/safety_kernel.lua >/dev/null
 
-build/demo/quantum_safety_sim --redis.addr "redis://127.0.0.1:$redis_port" --scenario demo \
+"$bin/quantum_safety_sim" --redis.addr "redis://127.0.0.1:$redis_port" --scenario demo \
   --rate "$rate" --rate.window "${window}s" --duration 24h --seed 1 \
   >"$work/sim.json" 2>"$work/sim.log" &
 sim_pid=$!
 pids+=($sim_pid)
-build/demo/quantum_safety_exporter --web.listen-address 127.0.0.1:0 --rate.window "${window}s" \
+"$bin/quantum_safety_exporter" --web.listen-address 127.0.0.1:0 --rate.window "${window}s" \
   --redis.addr "redis://127.0.0.1:$redis_port" >"$work/exporter.log" 2>&1 &
 pids+=($!)
 exporter=$(exporter_port "$work/exporter.log")
@@ -71,20 +77,21 @@ Demo running (temporary files in $work):
 TXT
 
 metric() { grep -E "^$1( |\{)" <<<"$scrape" | head -1 | awk '{print $NF}'; }
-seen_calm=0 seen_burst=0 seen_safe=0 seen_recovery=0 last_faults=
+seen_calm=0 seen_burst=0 seen_safe=0 seen_recovery=0 last_faults= state_before= state=
 start=$(date +%s)
 while :; do
   scrape=$(curl -fsS "http://127.0.0.1:$exporter/metrics") || { echo "demo: the exporter stopped" >&2; exit 1; }
   safe=$(metric quantum_safety_safe_mode)
   faults=$(metric quantum_safety_faults_total)
   up=$(metric quantum_safety_redis_up)
+  state_before=$state
   state="?"
   if [ "$up" = 1 ]; then
     if [ "$safe" = 1 ]; then
       state="SAFE MODE"; seen_safe=1
-    elif [ -n "$last_faults" ] && [ "${faults:-0}" != "$last_faults" ]; then
+    elif [ -n "$last_faults" ] && [ "${faults:-0}" != "$last_faults" ] && [ "$state_before" != "SAFE MODE" ]; then
       state="burst"; seen_burst=1
-    elif [ "$seen_safe" = 1 ]; then
+    elif [ "$state_before" = "SAFE MODE" ] || [ "$state_before" = "recovery" ]; then
       state="recovery"; seen_recovery=1
     else
       state="calm"; [ -n "$last_faults" ] && seen_calm=1

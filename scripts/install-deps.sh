@@ -11,7 +11,7 @@ packages=(
   libhiredis-dev prometheus-cpp-dev libcivetweb-dev libcli11-dev
   # tests
   libgtest-dev redis-server redis-tools prometheus python3 python3-prometheus-client
-  clang-format clang-tidy curl
+  clang-format clang-tidy curl chromium
 )
 
 missing=()

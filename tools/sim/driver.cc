@@ -96,7 +96,10 @@ int Driver::Run(const Scenario& scenario, const std::atomic<bool>& stop, Totals*
       // lower the rate.
       const auto due = phase_start + std::chrono::duration_cast<Clock::duration>(
                                          std::chrono::duration<double>(i / rate));
-      if (due >= phase_end) break;
+      if (due >= phase_end) {
+        if (phase_end == end) return 0;  // the run's duration is over
+        break;
+      }
       std::this_thread::sleep_until(due);
       ++i;
       const std::string& symbol = unit(rng) < phase.hot_share ? hot : symbols.Sample(rng);
