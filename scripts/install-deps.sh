@@ -7,10 +7,11 @@ set -euo pipefail
 
 packages=(
   # build
-  cmake ninja-build g++ pkg-config git
-  libhiredis-dev prometheus-cpp-dev libcivetweb-dev libcli11-dev
+  cmake ninja-build g++ pkg-config git dpkg-dev
+  libhiredis-dev prometheus-cpp-dev libcivetweb-dev libcli11-dev libsystemd-dev
   # tests
-  libgtest-dev redis-server redis-tools prometheus python3 python3-prometheus-client
+  libgtest-dev redis-server redis-tools prometheus prometheus-alertmanager python3
+  python3-prometheus-client python3-yaml systemd
   clang-format clang-tidy curl chromium
 )
 

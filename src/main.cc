@@ -16,6 +16,7 @@
 #include "util/clock.h"
 #include "util/duration.h"
 #include "util/log.h"
+#include "util/systemd.h"
 
 int main(int argc, char** argv) {
   const qst::collectors::BuildInfo build{qst::build::kVersion, qst::build::kDeployment,
@@ -65,8 +66,23 @@ int main(int argc, char** argv) {
                          {"rate_window", qst::FormatDuration(cfg.rate_window)},
                          {"version", build.version}});
 
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
+  qst::SystemdNotifier systemd;
+  systemd.Ready("serving on " + cfg.listen_address + " (port " + ports + ")");
+
+  // Wait for a stop signal, pinging systemd's watchdog meanwhile if it asks:
+  // a hung process stops pinging and is restarted.
+  int sig = -1;
+  while (sig < 0) {
+    if (auto interval = systemd.watchdog_interval()) {
+      const timespec ts{static_cast<time_t>(interval->count() / 1000),
+                        static_cast<long>((interval->count() % 1000) * 1000000)};
+      sig = sigtimedwait(&stop_signals, nullptr, &ts);
+      systemd.PingWatchdog();
+    } else if (sigwait(&stop_signals, &sig) != 0) {
+      sig = -1;
+    }
+  }
+  systemd.Stopping();
   log.Info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
   server->reset();
   return 0;

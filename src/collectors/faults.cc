@@ -49,6 +49,17 @@ Status FaultsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
   }
   out.push_back(std::move(info));
 
+  Family totals = CounterFamily("quantum_safety_faults_by_reason_total",
+                                "Faults read from the fault stream since the exporter started, by "
+                                "their reason field" +
+                                    from +
+                                    "; for rate() by reason (at most 31 reasons, the rest as "
+                                    "\"other\").");
+  for (const auto& [reason, n] : w.totals_by_label()) {
+    AddSample(totals, static_cast<double>(n), {{"reason", reason}});
+  }
+  out.push_back(std::move(totals));
+
   if (w.caught_up()) {
     out.push_back(
         Gauge("quantum_safety_faults_last_1h",

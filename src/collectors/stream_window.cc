@@ -62,6 +62,7 @@ void StreamWindow::Reset() {
   removed_ = 0;
   max_deleted_ = {};
   first_.reset();
+  counted_through_.reset();
   exists_ = false;
 }
 
@@ -114,6 +115,7 @@ std::optional<std::string> StreamWindow::ConsumeSnapshot(std::int64_t now_ms,
   if (seen_ && ((last_read_ && info_.last_generated_id < *last_read_) ||
                 info_.entries_added < entries_added_ || removed < removed_)) {
     Rebuild("the stream was deleted and recreated");
+    counted_through_.reset();  // its entries are new, whatever their IDs
     discard_page = true;
   } else if (seen_ && removed > removed_) {
     if (info_.first_entry_id == first_) {
@@ -176,7 +178,18 @@ std::optional<std::string> StreamWindow::Apply(const redis::Reply& page, std::in
     WindowIndex::LabelId label = 0;
     if (!options_.label_field.empty()) {
       auto value = redis::FieldValue(e, options_.label_field);
-      label = labels_.Intern(value ? SanitizeUtf8(*value) : std::string(kMissingLabel), index_);
+      const std::string text = value ? SanitizeUtf8(*value) : std::string(kMissingLabel);
+      label = labels_.Intern(text, index_);
+      if (!counted_through_ || *counted_through_ < e.id) {
+        auto it = totals_.find(text);
+        if (it == totals_.end() && totals_.size() + 1 >= options_.max_labels) {
+          it = totals_.try_emplace(std::string(LabelTable::kOverflowValue), 0).first;
+        } else if (it == totals_.end()) {
+          it = totals_.emplace(text, 0).first;
+        }
+        ++it->second;
+        counted_through_ = e.id;
+      }
     }
     index_.Add(ClampMs(e.id.ms), label);
     last_read_ = e.id;

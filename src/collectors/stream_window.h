@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +59,10 @@ class StreamWindow {
   // Why the window was rebuilt this scrape, empty if it was not.
   const std::string& rebuild_reason() const { return rebuild_reason_; }
   std::uint64_t entries_read() const { return entries_read_; }
+  // Entries read since start, by label (at most max_labels values, the rest
+  // under "other"), each counted once even if the window is read again:
+  // counters for rate(). Empty without a label field.
+  const std::map<std::string, std::uint64_t>& totals_by_label() const { return totals_; }
   std::size_t page() const { return page_; }
 
  private:
@@ -84,6 +89,9 @@ class StreamWindow {
   std::uint64_t removed_ = 0;  // entries-added minus length: ever deleted or trimmed
   redis::StreamId max_deleted_;
   std::optional<redis::StreamId> first_;
+  // The newest entry counted in totals_; a recreated stream starts over.
+  std::optional<redis::StreamId> counted_through_;
+  std::map<std::string, std::uint64_t> totals_;
 
   // Per scrape.
   redis::Reply snapshot_reply_;  // keeps info_.last_entry alive

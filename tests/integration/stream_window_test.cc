@@ -223,6 +223,8 @@ TEST_F(StreamWindowTest, RecreatedBetweenScrapesIsNoticed) {
   Sync(w, t_ + 1);
   EXPECT_EQ(w.index().count(), 1u);
   EXPECT_EQ(w.rebuild_reason(), "the stream was deleted and recreated");
+  // The recreated stream's entry is new, although its ID is older.
+  EXPECT_EQ(w.totals_by_label(), (std::map<std::string, std::uint64_t>{{"R", 6}}));
 }
 
 TEST_F(StreamWindowTest, WrongTypeIsAnErrorUntilRepaired) {
@@ -262,6 +264,8 @@ TEST_F(StreamWindowTest, EveryXdelInsideTheWindowIsNoticed) {
   Sync(w, t_ + 2);
   EXPECT_EQ(w.index().count(), 3u);
   EXPECT_EQ(w.rebuild_reason(), "entries inside the window were deleted");
+  // Reading the window again does not count its entries twice.
+  EXPECT_EQ(w.totals_by_label(), (std::map<std::string, std::uint64_t>{{"R", 5}}));
 }
 
 TEST_F(StreamWindowTest, XdelOfOneOldEntryCostsNothing) {

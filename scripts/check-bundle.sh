@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Static checks of the monitoring bundle under deploy/, against the real
+# tools: promtool, amtool, systemd-analyze. One check per call, so each is
+# its own ctest test:
+#   scripts/check-bundle.sh mixin|rules|rule-tests|prometheus-config|alertmanager|systemd BINARY|deb BUILD
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+case "${1:-}" in
+  mixin)
+    /usr/bin/python3 deploy/mixin/generate.py --check ;;
+  rules)
+    promtool check rules deploy/prometheus/rules/*.yml ;;
+  rule-tests)
+    promtool test rules deploy/prometheus/tests/*_test.yml ;;
+  prometheus-config)
+    # The example points at the installed rules; check it against the repo's.
+    sed "s#/usr/share/quantum-safety-telemetry/prometheus/rules#$PWD/deploy/prometheus/rules#" \
+      deploy/prometheus/prometheus.yml >"$tmp/prometheus.yml"
+    promtool check config "$tmp/prometheus.yml"
+    # The snippet is the same job as in the full example.
+    diff <(sed -n '/--- begin quantum_safety_telemetry/,/--- end/p' deploy/prometheus/prometheus.yml |
+             sed '1d;$d' | sed 's/^  //') deploy/prometheus/scrape_job.yml |
+      grep -v '^[<>] *#' | grep '^[<>]' && { echo "scrape_job.yml and prometheus.yml differ"; exit 1; }
+    echo "scrape job snippet matches the example" ;;
+  alertmanager)
+    amtool check-config deploy/alertmanager/alertmanager.yml
+    route() { amtool config routes test --config.file=deploy/alertmanager/alertmanager.yml "$@" 2>/dev/null; }
+    [ "$(route severity=critical alertname=QuantumSafeModeActive)" = pager ]
+    [ "$(route severity=warning alertname=QuantumSafetyFaultSpike)" = chat ]
+    [ "$(route alertname=Unlabelled)" = chat ]
+    # No secret is written inline: every credential is a *_file.
+    if grep -nE '^\s*(api_url|routing_key|service_key|auth_password|password|credentials|bearer_token):' \
+        deploy/alertmanager/alertmanager.yml; then
+      echo "inline secret in alertmanager.yml"; exit 1
+    fi
+    echo "routes: critical -> pager, warning -> chat; no inline secrets" ;;
+  systemd)
+    binary=${2:?binary path}
+    sed "s#/usr/bin/quantum_safety_exporter#$binary#" \
+      deploy/systemd/quantum-safety-telemetry.service >"$tmp/quantum-safety-telemetry.service"
+    systemd-analyze verify "$tmp/quantum-safety-telemetry.service"
+    systemd-analyze security --offline=true --threshold=25 "$tmp/quantum-safety-telemetry.service" |
+      tail -1 ;;
+  deb)
+    build=${2:?build directory}
+    (cd "$build" && cpack -G DEB -B "$tmp" >/dev/null)
+    deb=$(ls "$tmp"/quantum-safety-telemetry_*.deb)
+    dpkg-deb -c "$deb" | awk '{print $6}' | grep -v '/$' | sort >"$tmp/contents"
+    sort >"$tmp/expected" <<'LIST'
+./etc/default/quantum-safety-telemetry
+./lib/systemd/system/quantum-safety-telemetry.service
+./usr/bin/quantum_safety_exporter
+./usr/bin/quantum_safety_sim
+./usr/share/doc/quantum-safety-telemetry/README.md
+./usr/share/doc/quantum-safety-telemetry/alerts.md
+./usr/share/doc/quantum-safety-telemetry/configuration.md
+./usr/share/doc/quantum-safety-telemetry/dashboard.md
+./usr/share/doc/quantum-safety-telemetry/deploy.md
+./usr/share/doc/quantum-safety-telemetry/kernel.md
+./usr/share/doc/quantum-safety-telemetry/metrics.md
+./usr/share/doc/quantum-safety-telemetry/redis-contract.md
+./usr/share/doc/quantum-safety-telemetry/runbook.md
+./usr/share/quantum-safety-telemetry/alertmanager/alertmanager.yml
+./usr/share/quantum-safety-telemetry/grafana/dashboards/quantum_safety_telemetry.json
+./usr/share/quantum-safety-telemetry/grafana/provisioning/dashboards/quantum_safety.yml
+./usr/share/quantum-safety-telemetry/grafana/provisioning/datasources/quantum_safety.yml
+./usr/share/quantum-safety-telemetry/prometheus/prometheus.yml
+./usr/share/quantum-safety-telemetry/prometheus/rules/quantum_safety.rules.yml
+./usr/share/quantum-safety-telemetry/prometheus/scrape_job.yml
+./usr/share/quantum-safety-telemetry/redis/safety_kernel.lua
+LIST
+    diff "$tmp/expected" "$tmp/contents"
+    dpkg-deb -f "$deb" Depends | grep -q libhiredis0.14
+    dpkg-deb -I "$deb" conffiles | grep -qx /etc/default/quantum-safety-telemetry
+    # The unit inside runs the binary inside.
+    dpkg-deb -x "$deb" "$tmp/root"
+    grep -q '^ExecStart=/usr/bin/quantum_safety_exporter ' "$tmp/root/lib/systemd/system/quantum-safety-telemetry.service"
+    "$tmp/root/usr/bin/quantum_safety_exporter" --version
+    echo "$(basename "$deb"): $(wc -l <"$tmp/contents") files as expected" ;;
+  *)
+    echo "usage: $0 mixin|rules|rule-tests|prometheus-config|alertmanager|systemd [BINARY]|deb BUILD" >&2
+    exit 2 ;;
+esac
