@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The demo: a private redis-server with the reference safety kernel loaded,
 # the traffic simulator running its "demo" scenario (calm -> burst -> SAFE
-# MODE -> recovery, repeating), and the exporter, all on free loopback ports,
-# with a live one-line-per-second summary. Ctrl-C (or --duration) stops every
+# MODE -> recovery, repeating), the exporter, and Prometheus (with the
+# project's rules) and Alertmanager, all on free loopback ports, with a live
+# one-line-per-second summary. Without --duration SAFE MODE lasts 75 s so
+# QuantumSafeModeActive (for: 1m) can be watched firing and resolving. Ctrl-C (or --duration) stops every
 # process it started and removes its temporary files. Ports 6379, 9090, 9093
 # and 9105 are never touched.
 #
@@ -25,7 +27,7 @@ while [ $# -gt 0 ]; do
     --duration=*) duration=${1#--duration=}; duration=${duration%s}; shift ;;
     --rate) rate=$2; shift 2 ;;
     --bin-dir) bin=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "demo: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -58,8 +60,10 @@ pids+=($!)
 wait_redis "$redis_port"
 redis-cli -p "$redis_port" -x FUNCTION LOAD REPLACE <deploy/redis/safety_kernel.lua >/dev/null
 
+safe_mode_ttl=12s
+[ "$duration" -eq 0 ] && safe_mode_ttl=75s
 "$bin/quantum_safety_sim" --redis.addr "redis://127.0.0.1:$redis_port" --scenario demo \
-  --rate "$rate" --rate.window "${window}s" --duration 24h --seed 1 \
+  --rate "$rate" --rate.window "${window}s" --duration 24h --seed 1 --safe-mode-ttl "$safe_mode_ttl" \
   >"$work/sim.json" 2>"$work/sim.log" &
 sim_pid=$!
 pids+=($sim_pid)
@@ -68,16 +72,43 @@ pids+=($sim_pid)
 pids+=($!)
 exporter=$(exporter_port "$work/exporter.log")
 
+# Prometheus and Alertmanager from Debian's packages, with the shipped rules,
+# routes and inhibitions; only intervals are shortened (scripts/monitoring-configs.py).
+prom_port=$(free_port)
+am_port=$(free_port)
+/usr/bin/python3 scripts/monitoring-configs.py "$work" "127.0.0.1:$exporter" "127.0.0.1:$am_port" none
+prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$work/am" \
+  --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$work/alertmanager.log" 2>&1 &
+pids+=($!)
+prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prom" \
+  --web.listen-address="127.0.0.1:$prom_port" >"$work/prometheus.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 300); do
+  curl -fsS "http://127.0.0.1:$prom_port/-/ready" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+alerts() {
+  { curl -fsS "http://127.0.0.1:$prom_port/api/v1/alerts" 2>/dev/null || true; } | /usr/bin/python3 -c '
+import json, sys
+try:
+    a = json.load(sys.stdin)["data"]["alerts"]
+except Exception:
+    a = []
+print(" ".join(sorted(x["labels"]["alertname"] + "(" + x["state"] + ")" for x in a)) or "-")'
+}
+
 cat <<TXT
 Demo running (temporary files in $work):
   Status page: http://127.0.0.1:$exporter/
   Metrics:     curl -s http://127.0.0.1:$exporter/metrics
+  Prometheus:  http://127.0.0.1:$prom_port/alerts
+  Alertmanager: http://127.0.0.1:$am_port/ (amtool alert query --alertmanager.url=http://127.0.0.1:$am_port)
   Redis:       redis-cli -p $redis_port
   Simulator:   $work/sim.log
 TXT
 
 metric() { grep -E "^$1( |\{)" <<<"$scrape" | head -1 | awk '{print $NF}'; }
-seen_calm=0 seen_burst=0 seen_safe=0 seen_recovery=0 last_faults= state_before= state=
+seen_calm=0 seen_burst=0 seen_safe=0 seen_recovery=0 seen_alert=0 last_faults= state_before= state=
 start=$(date +%s)
 while :; do
   scrape=$(curl -fsS "http://127.0.0.1:$exporter/metrics") || { echo "demo: the exporter stopped" >&2; exit 1; }
@@ -98,11 +129,12 @@ while :; do
     fi
   fi
   last_faults=$faults
-  printf '%s  %-9s  ttl %-6s faults/1h %-4s intents/min %-4s window %-4s top5 %s\n' \
+  active=$(alerts)
+  [[ "$active" == *QuantumSafeModeActive* ]] && seen_alert=1
+  printf '%s  %-9s  ttl %-6s faults/1h %-4s intents/min %-4s top5 %-40s alerts %s\n' \
     "$(date +%T)" "$state" "$(metric quantum_safety_safe_mode_ttl_seconds)" \
     "$(metric quantum_safety_faults_last_1h)" "$(metric quantum_trade_intent_rate_per_min)" \
-    "$(metric quantum_safety_rate_global_current_window)" \
-    "$(grep -o 'symbols="[^"]*"' <<<"$scrape" | cut -d'"' -f2)"
+    "$(grep -o 'symbols="[^"]*"' <<<"$scrape" | cut -d'"' -f2)" "$active"
   if [ "$duration" -gt 0 ] && [ $(( $(date +%s) - start )) -ge "$duration" ]; then break; fi
   sleep 1
 done
@@ -121,6 +153,12 @@ for s in calm burst safe recovery; do
   v="seen_$s"
   if [ "${!v}" = 1 ]; then echo "seen: $s"; else echo "NOT seen: $s"; ok=0; fi
 done
+if [ "$seen_alert" = 1 ]; then echo "seen: QuantumSafeModeActive in Prometheus"; else echo "NOT seen: QuantumSafeModeActive in Prometheus"; ok=0; fi
+if curl -fsS "http://127.0.0.1:$prom_port/api/v1/query?query=up%7Bjob%3D%22quantum_safety_telemetry%22%7D" | grep -q '"value":\[[0-9.]*,"1"\]'; then
+  echo "Prometheus scrapes the exporter (up 1)"
+else
+  echo "Prometheus does NOT scrape the exporter"; ok=0
+fi
 if [ "$(metric quantum_trade_intents_total)" = "$sim_sent" ] && [ "$(metric quantum_safety_faults_total)" = "$sim_faults" ]; then
   echo "counts match the simulator"
 else

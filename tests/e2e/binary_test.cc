@@ -2,8 +2,10 @@
 // HTTP endpoints, hostile clients, concurrent scrapers, signals.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -279,6 +281,41 @@ TEST(Binary, TinyScrapeTimeoutsAreClampedNotFatal) {
   const HttpResponse r = HttpGet(exporter.port(), "/metrics");
   EXPECT_NE(r.body.find("\nquantum_safety_exporter_errors_total 0\n"), std::string::npos);
   EXPECT_NE(r.body.find("\nquantum_safety_faults_last_1h 5\n"), std::string::npos);
+}
+
+// systemd's notify protocol, with the test playing systemd: READY=1 once it
+// serves, WATCHDOG=1 every WatchdogSec/2, STOPPING=1 on SIGTERM.
+TEST(Binary, SpeaksSdNotifyReadinessAndWatchdog) {
+  TempDir dir;
+  const std::string path = dir.File("notify.sock");
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  auto receive = [&](int timeout_ms) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) <= 0) return std::string();
+    char buf[512];
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+  };
+  RedisServer redis;
+  Process p(
+      {QST_EXPORTER_BINARY, "--redis.addr", redis.url(), "--web.listen-address", "127.0.0.1:0"},
+      dir.File("log"), {"NOTIFY_SOCKET=" + path, "WATCHDOG_USEC=200000"});
+  const std::string ready = receive(10000);
+  EXPECT_EQ(ready.rfind("READY=1\nSTATUS=serving on 127.0.0.1:0 (port ", 0), 0u) << ready;
+  int pings = 0;
+  for (int i = 0; i < 5; ++i) {
+    if (receive(1000) == "WATCHDOG=1") ++pings;
+  }
+  EXPECT_EQ(pings, 5);
+  p.Stop(SIGTERM);
+  std::string last;
+  for (std::string m; !(m = receive(1000)).empty();) last = m;
+  EXPECT_EQ(last, "STOPPING=1");
+  ::close(fd);
 }
 
 }  // namespace

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   std::string window_text = "60s";
   std::string timeout_text = "2s";
   double rate = 5;
+  std::string safe_mode_ttl_text;
   std::uint64_t seed = 1;
   std::string scale;
   std::string log_level = "info";
@@ -58,6 +59,8 @@ int main(int argc, char** argv) {
   app.add_option("--rate", rate, "Base intents per second")->capture_default_str();
   app.add_option("--seed", seed, "Random seed: the same seed sends the same traffic")
       ->capture_default_str();
+  app.add_option("--safe-mode-ttl", safe_mode_ttl_text,
+                 "Override how long SAFE MODE stays on once the scenario trips it");
   CLI::App* load = app.add_subcommand("load-fixture", "Replace the kernel's keys with a fixture");
   load->add_option("--scale", scale, "seed or large")->required();
   // The subcommand takes the same connection flags after its name.
@@ -122,6 +125,14 @@ int main(int argc, char** argv) {
   }
   auto scenario = qst::sim::MakeScenario(scenario_name, rate, window_s);
   if (!scenario) return Fail("--scenario: unknown \"" + scenario_name + "\"; one of " + names);
+  if (!safe_mode_ttl_text.empty()) {
+    auto ttl = qst::ParseDuration(safe_mode_ttl_text);
+    if (!ttl.ok() || ttl->count() % 1000 != 0 || ttl->count() < 1000) {
+      return Fail("--safe-mode-ttl: must be whole seconds, at least 1s, got \"" +
+                  safe_mode_ttl_text + "\"");
+    }
+    scenario->config.safe_mode_ttl = ttl->count() / 1000;
+  }
 
   // SIGINT/SIGTERM end the run early but still print the totals.
   sigset_t signals;
