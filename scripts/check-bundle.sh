@@ -20,10 +20,14 @@ case "${1:-}" in
     sed "s#/usr/share/quantum-safety-telemetry/prometheus/rules#$PWD/deploy/prometheus/rules#" \
       deploy/prometheus/prometheus.yml >"$tmp/prometheus.yml"
     promtool check config "$tmp/prometheus.yml"
-    # The snippet is the same job as in the full example.
-    diff <(sed -n '/--- begin quantum_safety_telemetry/,/--- end/p' deploy/prometheus/prometheus.yml |
-             sed '1d;$d' | sed 's/^  //') deploy/prometheus/scrape_job.yml |
-      grep -v '^[<>] *#' | grep '^[<>]' && { echo "scrape_job.yml and prometheus.yml differ"; exit 1; }
+    # The snippet is the same job as in the full example (comments aside).
+    sed -n '/--- begin quantum_safety_telemetry/,/--- end/p' deploy/prometheus/prometheus.yml |
+      sed '1d;$d' | sed 's/^  //' | grep -v '^ *#' >"$tmp/from_example"
+    grep -v '^ *#' deploy/prometheus/scrape_job.yml >"$tmp/snippet"
+    if ! diff "$tmp/from_example" "$tmp/snippet"; then
+      echo "scrape_job.yml and the job in prometheus.yml differ"
+      exit 1
+    fi
     echo "scrape job snippet matches the example" ;;
   alertmanager)
     amtool check-config deploy/alertmanager/alertmanager.yml

@@ -130,7 +130,8 @@ while :; do
   fi
   last_faults=$faults
   active=$(alerts)
-  [[ "$active" == *QuantumSafeModeActive* ]] && seen_alert=1
+  [[ "$active" == *"QuantumSafeModeActive(pending)"* ]] && [ "$seen_alert" != firing ] && seen_alert=pending
+  [[ "$active" == *"QuantumSafeModeActive(firing)"* ]] && seen_alert=firing
   printf '%s  %-9s  ttl %-6s faults/1h %-4s intents/min %-4s top5 %-40s alerts %s\n' \
     "$(date +%T)" "$state" "$(metric quantum_safety_safe_mode_ttl_seconds)" \
     "$(metric quantum_safety_faults_last_1h)" "$(metric quantum_trade_intent_rate_per_min)" \
@@ -153,7 +154,13 @@ for s in calm burst safe recovery; do
   v="seen_$s"
   if [ "${!v}" = 1 ]; then echo "seen: $s"; else echo "NOT seen: $s"; ok=0; fi
 done
-if [ "$seen_alert" = 1 ]; then echo "seen: QuantumSafeModeActive in Prometheus"; else echo "NOT seen: QuantumSafeModeActive in Prometheus"; ok=0; fi
+# With --duration SAFE MODE lasts 12 s, less than the alert's for: 1m, so
+# pending is as far as it can get; the interactive demo (75 s) sees it fire.
+if [ "$seen_alert" != 0 ]; then
+  echo "seen: QuantumSafeModeActive $seen_alert in Prometheus"
+else
+  echo "NOT seen: QuantumSafeModeActive in Prometheus"; ok=0
+fi
 if curl -fsS "http://127.0.0.1:$prom_port/api/v1/query?query=up%7Bjob%3D%22quantum_safety_telemetry%22%7D" | grep -q '"value":\[[0-9.]*,"1"\]'; then
   echo "Prometheus scrapes the exporter (up 1)"
 else

@@ -10,9 +10,11 @@ packages=(
   cmake ninja-build g++ pkg-config git dpkg-dev
   libhiredis-dev prometheus-cpp-dev libcivetweb-dev libcli11-dev libsystemd-dev
   # tests
-  libgtest-dev redis-server redis-tools prometheus prometheus-alertmanager python3
+  libgtest-dev libbenchmark-dev redis-server redis-tools prometheus prometheus-alertmanager python3
   python3-prometheus-client python3-yaml systemd
   clang-format clang-tidy curl chromium
+  # benchmarks
+  wrk prometheus-redis-exporter
 )
 
 missing=()

@@ -99,12 +99,15 @@ ALERTS = [
           "The safety telemetry exporter on {{ $labels.instance }} cannot read Redis. "
           "The kernel's state is unknown."),
     # The seed applied increase() to the gauge quantum_safety_faults_last_1h,
-    # which reads every fall (faults ageing out) as a counter reset. The
-    # counter of faults ever added is the right input.
+    # which reads every fall (faults ageing out) as a counter reset. A counter
+    # is the right input; the per-reason one lets the rule leave out the
+    # SAFE_MODE_ACTIVE faults SAFE MODE itself causes (paged already, and
+    # still inside the 5m range for minutes after SAFE MODE clears).
     alert("QuantumSafetyFaultSpike",
-          f"increase(quantum_safety_faults_total[{FAULT_SPIKE_WINDOW}]) > {FAULT_SPIKE_THRESHOLD}",
+          "sum without (reason) (increase(quantum_safety_faults_by_reason_total"
+          f'{{reason!="SAFE_MODE_ACTIVE"}}[{FAULT_SPIKE_WINDOW}])) > {FAULT_SPIKE_THRESHOLD}',
           "3m", "warning", "Safety fault rate spike detected",
-          "{{ $value | printf \"%.0f\" }} new safety faults in the last "
+          "{{ $value | printf \"%.0f\" }} new rate-limit faults in the last "
           f"{FAULT_SPIKE_WINDOW} on {{{{ $labels.instance }}}}. Check for pattern violations."),
     # Multiwindow, multi-burn-rate alerts on the SLO (Google SRE workbook):
     # fast burn pages, slow burn opens a ticket.

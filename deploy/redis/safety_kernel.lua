@@ -10,18 +10,23 @@ lives in that key's slot.
 
 Per call, atomically and with Redis server time only:
   1. XADD the intent to <prefix>stream:trade.intent (approximate MAXLEN cap);
-  2. INCR <prefix>safety:rate:global:<ws> and ZINCRBY 1 <symbol> on
-     <prefix>safety:rate:symbol:<ws>, ws = floor(now / window_s) * window_s,
-     both expiring after key_ttl_windows windows;
-  3. reject if SAFE MODE is on, else if the global count exceeds global_limit,
-     else if the symbol's count exceeds symbol_limit; a rejection XADDs a
-     fault (reason, symbol, side, ts) to <prefix>stream:safety.fault;
+  2. reject if SAFE MODE is on; otherwise INCR <prefix>safety:rate:global:<ws>
+     and ZINCRBY 1 <symbol> on <prefix>safety:rate:symbol:<ws>
+     (ws = floor(now / window_s) * window_s, both expiring after
+     key_ttl_windows windows) and reject if the global count exceeds
+     global_limit, else if the symbol's count exceeds symbol_limit;
+  3. a rejection XADDs a fault (reason, symbol, side, ts) to
+     <prefix>stream:safety.fault;
   4. a rate fault also INCRs <prefix>safety:rate:faults:<ws>; when that
-     reaches trip_faults, SAFE MODE is set: SET <prefix>safety:safe_mode 1
-     EX safe_mode_ttl.
+     reaches trip_faults, SAFE MODE is set (SET <prefix>safety:safe_mode 1
+     EX safe_mode_ttl) and the fault count starts over.
 
-Every intent counts against the limits, accepted or not, so accepted intents
-per window never exceed the limits: the margin is 0.
+Every intent the limiter judges counts against the limits, accepted or not, so
+accepted intents per window never exceed the limits: the margin is 0. Intents
+rejected by SAFE MODE never reach the limiter and are not counted. After a
+trip the window's fault count starts over, but its intent counters do not: if
+SAFE MODE clears inside the same window, intents over the limit are still
+rejected (and enough of them trip it again) until the window rolls over.
 
 Reply: { verdict, reason, window_start, global_count, symbol_count, safe_mode }
   verdict "accepted" (reason "") or "rejected"; safe_mode 1 if SAFE MODE is on
@@ -43,6 +48,13 @@ local DEFAULTS = {
   key_ttl_windows = 3,    -- window keys expire after this many windows
 }
 
+-- Upper bounds, so that no combination (window_s * key_ttl_windows for
+-- EXPIRE, say) can make a Redis call fail half-way through a submission.
+local MAXIMA = {
+  window_s = 86400, global_limit = 1e12, symbol_limit = 1e12, trip_faults = 1e12,
+  safe_mode_ttl = 31536000, intent_maxlen = 1e9, fault_maxlen = 1e9, key_ttl_windows = 1000,
+}
+
 local MAX_SYMBOL_BYTES = 64
 
 local function read_config(prefix)
@@ -53,9 +65,10 @@ local function read_config(prefix)
     local name, value = raw[i], raw[i + 1]
     if DEFAULTS[name] ~= nil then
       local n = tonumber(value)
-      if n == nil or n < 1 or n ~= math.floor(n) or n > 1e12 then
+      if n == nil or n < 1 or n ~= math.floor(n) or n > MAXIMA[name] then
         return nil, 'config ' .. prefix .. 'safety:config field ' .. name ..
-          ' must be a whole number >= 1, got "' .. value .. '"'
+          ' must be a whole number from 1 to ' .. string.format('%.0f', MAXIMA[name]) ..
+          ', got "' .. value .. '"'
       end
       cfg[name] = n
     end
@@ -103,21 +116,29 @@ local function submit(keys, args)
     'symbol', symbol, 'side', side, 'qty', qty, 'price', price)
   local global_key = prefix .. 'safety:rate:global:' .. ws
   local symbol_key = prefix .. 'safety:rate:symbol:' .. ws
-  local global = redis.call('INCR', global_key)
-  redis.call('EXPIRE', global_key, key_ttl)
-  local sym = tonumber(redis.call('ZINCRBY', symbol_key, 1, symbol))
-  redis.call('EXPIRE', symbol_key, key_ttl)
-
+  local faults_key = prefix .. 'safety:rate:faults:' .. ws
   local safe_key = prefix .. 'safety:safe_mode'
   local safe = redis.call('GET', safe_key)
   local safe_on = safe ~= false and safe ~= '0'
+
   local reason = ''
+  local global, sym
   if safe_on then
+    -- Nothing passes SAFE MODE, so nothing reaches the rate limiter: the
+    -- window's counters only hold intents the limiter judged.
     reason = 'SAFE_MODE_ACTIVE'
-  elseif global > cfg.global_limit then
-    reason = 'GLOBAL_RATE_EXCEEDED'
-  elseif sym > cfg.symbol_limit then
-    reason = 'SYMBOL_RATE_EXCEEDED'
+    global = tonumber(redis.call('GET', global_key) or '0')
+    sym = tonumber(redis.call('ZSCORE', symbol_key, symbol) or '0')
+  else
+    global = redis.call('INCR', global_key)
+    redis.call('EXPIRE', global_key, key_ttl)
+    sym = tonumber(redis.call('ZINCRBY', symbol_key, 1, symbol))
+    redis.call('EXPIRE', symbol_key, key_ttl)
+    if global > cfg.global_limit then
+      reason = 'GLOBAL_RATE_EXCEEDED'
+    elseif sym > cfg.symbol_limit then
+      reason = 'SYMBOL_RATE_EXCEEDED'
+    end
   end
   if reason == '' then
     return { 'accepted', '', ws, global, sym, 0 }
@@ -127,11 +148,13 @@ local function submit(keys, args)
     'reason', reason, 'symbol', symbol, 'side', side, 'ts', tostring(now_ms))
   local safe_state = safe_on and 1 or 0
   if not safe_on then
-    local faults_key = prefix .. 'safety:rate:faults:' .. ws
     local faults = redis.call('INCR', faults_key)
     redis.call('EXPIRE', faults_key, key_ttl)
     if faults >= cfg.trip_faults then
       redis.call('SET', safe_key, '1', 'EX', cfg.safe_mode_ttl)
+      -- A trip starts the count over: tripping again takes trip_faults new
+      -- rate faults after SAFE MODE clears, not the first one.
+      redis.call('DEL', faults_key)
       safe_state = 2
     end
   end

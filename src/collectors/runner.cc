@@ -1,11 +1,14 @@
 #include "collectors/runner.h"
 
+#include <malloc.h>
+
 #include <charconv>
 
 namespace qst::collectors {
 namespace {
 
 constexpr int kMaxRounds = 1000;  // the deadline is the real bound
+constexpr std::uint64_t kSteadyRoundTrips = 2;
 
 double Seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
@@ -135,6 +138,10 @@ std::vector<Family> Runner::Scrape(redis::Deadline deadline) {
     ScrapeTime now;
     const bool ok = RunRounds(deadline, &now, &error);
     health.round_trips = client_.round_trips() - trips_before;
+    // A scrape that read a window in pages (start-up, a recreated stream)
+    // freed megabytes of replies; give them back rather than keep them as
+    // resident memory for the life of the process.
+    if (health.round_trips > kSteadyRoundTrips) malloc_trim(0);
     health.redis_up = ok;
     for (std::size_t i = 0; i < collectors_.size(); ++i) {
       Collector& c = *collectors_[i];

@@ -14,6 +14,7 @@
 #include "support/exporter_process.h"
 #include "support/fixture.h"
 #include "support/http_client.h"
+#include "support/kernel.h"
 #include "support/process.h"
 #include "support/redis_server.h"
 
@@ -112,8 +113,16 @@ class AlertingTest : public ::testing::Test {
     for (const char* bin : {"/usr/bin/prometheus", "/usr/bin/prometheus-alertmanager"}) {
       ASSERT_EQ(access(bin, X_OK), 0) << bin << " is missing: run scripts/install-deps.sh";
     }
+    // A: the reference kernel with the simulator sending calm traffic (on top
+    // of the basic fixture's history, so every dashboard panel has data).
+    // B: the fixture alone.
     LoadBasicFixture(redis_a_);
+    LoadKernel(redis_a_);
     LoadBasicFixture(redis_b_);
+    sim_ = std::make_unique<Process>(
+        std::vector<std::string>{QST_SIM_BINARY, "--redis.addr", redis_a_.url(), "--scenario",
+                                 "calm", "--rate", "5", "--duration", "300s"},
+        dir_.File("sim.log"));
     exporter_a_ =
         std::make_unique<ExporterProcess>(std::vector<std::string>{"--redis.addr", redis_a_.url()});
     exporter_b_ =
@@ -163,6 +172,7 @@ class AlertingTest : public ::testing::Test {
   std::unique_ptr<ExporterProcess> exporter_b_;
   int prom_port_ = 0;
   int am_port_ = 0;
+  std::unique_ptr<Process> sim_;
   std::unique_ptr<Process> alertmanager_;
   std::unique_ptr<Process> prometheus_;
 };
@@ -220,6 +230,10 @@ TEST_F(AlertingTest, TargetsDashboardQueriesAlertsAndInhibition) {
           .body;
   EXPECT_NE(inhibited.find("\"state\":\"active\""), std::string::npos)
       << "another instance's fault spike must not be inhibited: " << inhibited;
+
+  // The simulator's intents reach Prometheus through the kernel and exporter.
+  EXPECT_TRUE(WaitFor([&] { return HasData(Query("job:quantum_trade_intents:increase1m > 0")); },
+                      std::chrono::seconds(30)));
 
   // 4. Causes: SAFE MODE on A, Redis B stopped, at the same moment.
   const auto cause = Clock::now();

@@ -3,6 +3,7 @@
 // the simulator's own totals.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <regex>
 
@@ -244,6 +245,27 @@ TEST(Sim, KernelNotLoadedIsOneClearError) {
   const CommandResult r = RunCommand(SimArgs(redis, "calm", "5s", "5"));
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("FUNCTION LOAD"), std::string::npos) << r.out;
+}
+
+TEST_F(SimTest, RestoresTheKernelConfigAndStopsPromptly) {
+  redis_.Command({"HSET", "quantum:safety:config", "trip_faults", "7"});
+  TempDir dir;
+  // One intent every 20 s: a stop signal must not wait for the next one.
+  Process sim({QST_SIM_BINARY, "--redis.addr", redis_.url(), "--scenario", "safe-mode", "--rate",
+               "0.05", "--duration", "60s"},
+              dir.File("sim.out"));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return redis_.Command({"HGET", "quantum:safety:config", "trip_faults"}).str() != "7";
+      },
+      std::chrono::seconds(10)));
+  const int status = sim.Stop(SIGTERM, std::chrono::seconds(5));
+  ASSERT_TRUE(WIFEXITED(status)) << "needed SIGKILL: " << ReadFile(dir.File("sim.out"));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  const redis::Reply config = redis_.Command({"HGETALL", "quantum:safety:config"});
+  ASSERT_EQ(config.elements().size(), 2u);
+  EXPECT_EQ(config.elements()[1].str(), "7");
+  EXPECT_LE(ParseTotals(ReadFile(dir.File("sim.out"))).sent, 1);
 }
 
 }  // namespace

@@ -124,8 +124,11 @@ TEST_F(KernelTest, SafeModeRejectsEverything) {
   EXPECT_EQ(v.verdict, "rejected");
   EXPECT_EQ(v.reason, "SAFE_MODE_ACTIVE");
   EXPECT_EQ(v.safe_mode, 1);
-  // Faults caused by SAFE MODE itself never count towards tripping it.
+  // Faults caused by SAFE MODE itself never count towards tripping it, and
+  // intents it rejects never reach the rate limiter.
   EXPECT_EQ(Int({"EXISTS", "quantum:safety:rate:faults:" + std::to_string(v.window_start)}), 0);
+  EXPECT_EQ(Int({"EXISTS", keys_.RateGlobal(v.window_start)}), 0);
+  EXPECT_EQ(v.global, 0);
   redis_.Command({"SET", keys_.SafeMode(), "0"});
   EXPECT_EQ(Submit("BTCUSDT").verdict, "accepted");
 }
@@ -143,9 +146,15 @@ TEST_F(KernelTest, TripsSafeModeWithItsTtl) {
   EXPECT_GT(pttl, 6000);
   EXPECT_LE(pttl, 7000);
   EXPECT_EQ(Submit("B").reason, "SAFE_MODE_ACTIVE");
-  // Clearing (what the TTL does) restores trading at once.
+  // Clearing (what the TTL does): the window is still over its limit, so
+  // intents are rejected, but tripping again takes trip_faults new faults.
   redis_.Command({"DEL", keys_.SafeMode()});
-  EXPECT_EQ(Submit("C").reason, "GLOBAL_RATE_EXCEEDED");  // still over the limit
+  const Verdict c1 = Submit("C");
+  EXPECT_EQ(c1.reason, "GLOBAL_RATE_EXCEEDED");
+  EXPECT_EQ(c1.safe_mode, 0);
+  EXPECT_EQ(c1.global, 5);  // B, rejected by SAFE MODE, was not counted
+  EXPECT_EQ(Submit("C").safe_mode, 0);
+  EXPECT_EQ(Submit("C").safe_mode, 2);
 }
 
 TEST_F(KernelTest, BadArgumentsAreErrorsAndWriteNothing) {
@@ -177,14 +186,23 @@ TEST_F(KernelTest, BadArgumentsAreErrorsAndWriteNothing) {
 }
 
 TEST_F(KernelTest, BadConfigIsAnErrorAndWritesNothing) {
-  for (const char* value : {"0", "-5", "abc", "1.5", ""}) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"window_s", "0"},           {"window_s", "-5"},        {"window_s", "abc"},
+      {"window_s", "1.5"},         {"window_s", ""},          {"window_s", "86401"},
+      {"key_ttl_windows", "1e12"}, {"safe_mode_ttl", "1e12"}, {"trip_faults", "1e13"},
+  };
+  for (const auto& [field, value] : bad) {
     redis_.Command({"DEL", "quantum:safety:config"});
-    Config({"window_s", value});
+    Config({field, value});
     const Reply r = Call({"BTCUSDT", "BUY", "1", "2"});
-    ASSERT_TRUE(r.is_error()) << value;
-    EXPECT_NE(r.str().find("window_s"), std::string::npos) << r.str();
+    ASSERT_TRUE(r.is_error()) << field << "=" << value;
+    EXPECT_NE(r.str().find(field), std::string::npos) << r.str();
     EXPECT_EQ(Int({"DBSIZE"}), 1) << "only the config hash may exist";
   }
+  // The largest allowed values together still write everything or nothing.
+  redis_.Command({"DEL", "quantum:safety:config"});
+  Config({"window_s", "86400", "key_ttl_windows", "1000", "safe_mode_ttl", "31536000"});
+  EXPECT_EQ(ToVerdict(Call({"BTCUSDT", "BUY", "1", "2"})).verdict, "accepted");
 }
 
 TEST_F(KernelTest, PrefixSelectsTheKeys) {

@@ -63,6 +63,22 @@ bool Driver::WriteConfig(const KernelConfig& c, std::int64_t trip_faults) {
 }
 
 int Driver::Run(const Scenario& scenario, const std::atomic<bool>& stop, Totals* totals) {
+  // The scenario rewrites the kernel's config; put back what was there.
+  const std::string config_key = options_.prefix + "safety:config";
+  auto saved = client_.Execute({{"HGETALL", config_key}}, Clock::now() + options_.timeout);
+  const int rc = RunPhases(scenario, stop, totals);
+  redis::Command restore = {"HSET", config_key};
+  if (saved.ok() && (*saved)[0].is_array()) {
+    for (const redis::Reply& r : (*saved)[0].elements()) restore.push_back(r.str());
+  }
+  std::vector<redis::Command> cmds = {{"DEL", config_key}};
+  if (restore.size() > 2) cmds.push_back(restore);
+  auto r = client_.Execute(cmds, Clock::now() + options_.timeout);
+  if (!r.ok()) log_.Warn("could not restore the kernel config", {{"err", r.error().message}});
+  return rc;
+}
+
+int Driver::RunPhases(const Scenario& scenario, const std::atomic<bool>& stop, Totals* totals) {
   std::mt19937_64 rng(options_.seed);
   SymbolSampler symbols(kSymbols, kZipfExponent);
   const std::string hot = symbols.symbols()[kHotRank];
@@ -100,7 +116,12 @@ int Driver::Run(const Scenario& scenario, const std::atomic<bool>& stop, Totals*
         if (phase_end == end) return 0;  // the run's duration is over
         break;
       }
-      std::this_thread::sleep_until(due);
+      // Sleep in slices so that a stop signal is honoured at once, however
+      // low the rate.
+      while (!stop && Clock::now() < due) {
+        std::this_thread::sleep_until(std::min(due, Clock::now() + std::chrono::milliseconds(50)));
+      }
+      if (stop) break;
       ++i;
       const std::string& symbol = unit(rng) < phase.hot_share ? hot : symbols.Sample(rng);
       const char* side = buy(rng) ? "BUY" : "SELL";

@@ -38,11 +38,13 @@ class Driver {
   Driver(redis::Client& client, Logger& log, DriverOptions options);
 
   // Writes the scenario's kernel config, then sends traffic until the
-  // duration ends, `stop` becomes true, or Redis fails for 10 s in a row.
-  // Returns 0 on success, 1 if the kernel or Redis failed.
+  // duration ends, `stop` becomes true, or Redis fails for 10 s in a row,
+  // and finally restores the config that was there before. Returns 0 on
+  // success, 1 if the kernel or Redis failed.
   int Run(const Scenario& scenario, const std::atomic<bool>& stop, Totals* totals);
 
  private:
+  int RunPhases(const Scenario& scenario, const std::atomic<bool>& stop, Totals* totals);
   bool WriteConfig(const KernelConfig& config, std::int64_t trip_faults);
 
   redis::Client& client_;

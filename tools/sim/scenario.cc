@@ -8,24 +8,26 @@ namespace {
 using Until = Phase::Until;
 
 // Calm traffic sends rate * window intents per window, the most popular of 50
-// Zipf symbols about 28% of them. Limits leave calm traffic 20% (global) and
-// 40% (symbol) headroom, and a burst at 10x the rate breaches them within
-// window / 8 seconds.
+// Zipf symbols about 26% of them. The limits leave calm traffic 20% headroom
+// globally and more than twice its top symbol's share per symbol (so even at
+// one intent a second a calm window breaches nothing), and a burst at 10x the
+// rate, 70% of it on one symbol, breaches the symbol limit first and the
+// global one soon after.
 KernelConfig Limits(double rate, std::int64_t window_s) {
   KernelConfig c;
   c.window_s = window_s;
   const double per_window = rate * static_cast<double>(window_s);
   c.global_limit = static_cast<std::int64_t>(std::ceil(per_window * 1.2));
-  c.symbol_limit = static_cast<std::int64_t>(std::ceil(per_window * 0.4));
+  c.symbol_limit = static_cast<std::int64_t>(std::ceil(per_window * 0.6));
   c.trip_faults = 1000000000;  // scenarios that trip SAFE MODE lower it
   c.safe_mode_ttl = 20;
   return c;
 }
 
 Phase Calm(double seconds) { return {"calm", Until::kElapsed, seconds, 1, 0, std::nullopt}; }
-Phase Burst(double seconds) { return {"burst", Until::kElapsed, seconds, 10, 0.5, std::nullopt}; }
+Phase Burst(double seconds) { return {"burst", Until::kElapsed, seconds, 10, 0.7, std::nullopt}; }
 Phase Trip(std::int64_t trip_faults) {
-  return {"trip", Until::kSafeModeTripped, 30, 10, 0.5, trip_faults};
+  return {"trip", Until::kSafeModeTripped, 30, 10, 0.7, trip_faults};
 }
 Phase SafeMode(double max_seconds) {
   return {"safe-mode", Until::kSafeModeCleared, max_seconds, 1, 0, std::nullopt};
