@@ -57,7 +57,7 @@ class Redis:
 
     def info(self):
         text = self.cli("INFO", "all")
-        calls = sum(int(m) for m in re.findall(r"^cmdstat_\w+:calls=(\d+)", text, re.M))
+        calls = sum(int(m) for m in re.findall(r"^cmdstat_[\w|]+:calls=(\d+)", text, re.M))
         cpu = sum(float(m) for m in re.findall(r"^used_cpu_(?:sys|user):([\d.]+)", text, re.M))
         return calls, cpu
 

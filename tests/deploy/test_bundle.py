@@ -54,8 +54,10 @@ class Rules(unittest.TestCase):
             self.assertEqual(ALERTS[name]["for"], for_, name)
 
     def test_seed_defects_are_fixed(self):
-        self.assertIn("quantum_safety_faults_total", ALERTS["QuantumSafetyFaultSpike"]["expr"])
-        self.assertNotIn("faults_last_1h", ALERTS["QuantumSafetyFaultSpike"]["expr"])
+        spike = ALERTS["QuantumSafetyFaultSpike"]["expr"]
+        self.assertIn("increase(quantum_safety_faults_by_reason_total", spike)
+        self.assertIn('reason!="SAFE_MODE_ACTIVE"', spike)
+        self.assertNotIn("faults_last_1h", spike)
         self.assertIn("absent(", ALERTS["QuantumTelemetryExporterDown"]["expr"])
 
     def test_every_alert_is_annotated_and_has_a_runbook_section(self):

@@ -131,6 +131,10 @@ TEST_F(SimTest, SafeModeTripsWithin30sAndClearsWithin60sMore) {
   TempDir dir;
   Process sim(SimArgs(redis_, "safe-mode", "90s", "5"), dir.File("sim.out"));
   const auto changes = WatchSafeMode(exporter, sim, 95, 2);
+  // The simulator notices the clear at its next intent, 200 ms later at most.
+  EXPECT_TRUE(WaitFor(
+      [&] { return ReadFile(dir.File("sim.out")).find("SAFE MODE cleared") != std::string::npos; },
+      std::chrono::seconds(5)));
   sim.Stop(SIGTERM);
   ASSERT_EQ(changes.size(), 2u) << ReadFile(dir.File("sim.out"));
   EXPECT_EQ(changes[0].second, 1);
