@@ -1,5 +1,7 @@
 #include "collectors/faults.h"
 
+#include <algorithm>
+
 #include "util/text.h"
 
 namespace qst::collectors {
@@ -7,6 +9,11 @@ namespace {
 
 constexpr std::chrono::milliseconds kLastHour{3600 * 1000};
 constexpr std::string_view kUnknown = "unknown";
+// Symbols tracked in the last hour (the rest count as "other"), and how many
+// of them are exported: a drill-down, not a per-symbol time series for each
+// of thousands of symbols.
+constexpr std::size_t kMaxSymbols = 256;
+constexpr std::size_t kTopSymbols = 10;
 
 std::string Field(const redis::EntryView& e, std::string_view name) {
   auto v = redis::FieldValue(e, name);
@@ -16,7 +23,9 @@ std::string Field(const redis::EntryView& e, std::string_view name) {
 }  // namespace
 
 FaultsCollector::FaultsCollector(const contract::Keys& keys, Logger& log, std::size_t page_size)
-    : StreamCollector({keys.FaultStream(), kLastHour, "reason", page_size, 32}, log) {}
+    : StreamCollector(
+          {keys.FaultStream(), kLastHour, "reason", page_size, 32, 4 << 20, "symbol", kMaxSymbols},
+          log) {}
 
 Status FaultsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
   if (Status s = FinishScrape(now)) return s;
@@ -77,6 +86,26 @@ Status FaultsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
       }
     }
     out.push_back(std::move(by_reason));
+
+    const LabelTable& symbols = w.second_labels();
+    std::vector<std::pair<std::uint64_t, std::string>> counts;
+    for (std::size_t id = 0; id < symbols.size(); ++id) {
+      const auto n = w.index().second_count(static_cast<WindowIndex::LabelId>(id));
+      if (n > 0) counts.emplace_back(n, symbols.Value(static_cast<WindowIndex::LabelId>(id)));
+    }
+    const std::size_t top = std::min(kTopSymbols, counts.size());
+    std::partial_sort(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(top),
+                      counts.end(), [](const auto& a, const auto& b) {
+                        return a.first != b.first ? a.first > b.first : a.second < b.second;
+                      });
+    Family by_symbol = GaugeFamily(
+        "quantum_safety_faults_last_1h_by_symbol",
+        "Faults within the last 3600 s for the 10 symbols with the most, by their symbol field" +
+            from + "; 255 symbols tracked at a time, the rest as \"other\".");
+    for (std::size_t i = 0; i < top; ++i) {
+      AddSample(by_symbol, static_cast<double>(counts[i].first), {{"symbol", counts[i].second}});
+    }
+    out.push_back(std::move(by_symbol));
   }
   return std::nullopt;
 }

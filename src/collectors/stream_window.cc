@@ -27,6 +27,7 @@ constexpr std::size_t kFirstPage = 16;
 StreamWindow::StreamWindow(StreamWindowOptions options)
     : options_(std::move(options)),
       labels_(options_.max_labels),
+      second_labels_(options_.max_second_labels),
       page_(std::min(kFirstPage, options_.page_size)) {}
 
 redis::Command StreamWindow::RangeCommand() {
@@ -55,6 +56,7 @@ void StreamWindow::PlanSnapshot(std::vector<redis::Command>& out) {
 void StreamWindow::Reset() {
   index_.Clear();
   labels_.Clear();
+  second_labels_.Clear();
   cursor_.reset();
   last_read_.reset();
   seen_ = false;
@@ -69,6 +71,7 @@ void StreamWindow::Reset() {
 void StreamWindow::Rebuild(std::string reason) {
   index_.Clear();
   labels_.Clear();
+  second_labels_.Clear();
   cursor_.reset();
   last_read_.reset();
   caught_up_ = false;
@@ -191,7 +194,13 @@ std::optional<std::string> StreamWindow::Apply(const redis::Reply& page, std::in
         counted_through_ = e.id;
       }
     }
-    index_.Add(ClampMs(e.id.ms), label);
+    WindowIndex::LabelId second = 0;
+    if (!options_.second_label_field.empty()) {
+      auto value = redis::FieldValue(e, options_.second_label_field);
+      second = second_labels_.Intern(value ? SanitizeUtf8(*value) : std::string(kMissingLabel),
+                                     index_, /*second=*/true);
+    }
+    index_.Add(ClampMs(e.id.ms), label, second);
     last_read_ = e.id;
     cursor_ = e.id;
     ++entries_read_;

@@ -30,6 +30,9 @@ struct StreamWindowOptions {
   std::size_t max_labels = 32;
   // Bytes one page should stay under; pages shrink when entries are large.
   std::size_t page_bytes = 4 << 20;
+  // A second labelling field (e.g. "symbol"), counted alongside the first.
+  std::string second_label_field;
+  std::size_t max_second_labels = 256;
 };
 
 class StreamWindow {
@@ -56,6 +59,7 @@ class StreamWindow {
   const redis::StreamInfo& info() const { return info_; }
   const WindowIndex& index() const { return index_; }
   const LabelTable& labels() const { return labels_; }
+  const LabelTable& second_labels() const { return second_labels_; }
   // Why the window was rebuilt this scrape, empty if it was not.
   const std::string& rebuild_reason() const { return rebuild_reason_; }
   std::uint64_t entries_read() const { return entries_read_; }
@@ -75,6 +79,7 @@ class StreamWindow {
   StreamWindowOptions options_;
   WindowIndex index_;
   LabelTable labels_;
+  LabelTable second_labels_;
 
   // Exclusive lower bound of the next read; nullopt: read from the window's start.
   // Entries per page now: starts small (entry sizes are unknown) and adapts

@@ -5,13 +5,15 @@
 
 namespace qst::collectors {
 
-void WindowIndex::Add(std::int64_t ms, LabelId label) {
+void WindowIndex::Add(std::int64_t ms, LabelId label, LabelId second) {
   if (label >= per_label_.size()) per_label_.resize(label + 1, 0);
+  if (second >= per_second_.size()) per_second_.resize(second + 1, 0);
   ++per_label_[label];
+  ++per_second_[second];
   ++total_;
   if (!buckets_.empty()) {
     Bucket& last = buckets_.back();
-    if (last.ms == ms && last.label == label &&
+    if (last.ms == ms && last.label == label && last.second == second &&
         last.count < std::numeric_limits<std::uint32_t>::max()) {
       ++last.count;
       return;
@@ -21,17 +23,18 @@ void WindowIndex::Add(std::int64_t ms, LabelId label) {
       // the deque sorted anyway so eviction stays correct.
       auto it = std::upper_bound(buckets_.begin(), buckets_.end(), ms,
                                  [](std::int64_t v, const Bucket& b) { return v < b.ms; });
-      buckets_.insert(it, Bucket{ms, 1, label});
+      buckets_.insert(it, Bucket{ms, 1, label, second});
       return;
     }
   }
-  buckets_.push_back(Bucket{ms, 1, label});
+  buckets_.push_back(Bucket{ms, 1, label, second});
 }
 
 void WindowIndex::EvictThrough(std::int64_t cutoff_ms) {
   while (!buckets_.empty() && buckets_.front().ms <= cutoff_ms) {
     const Bucket& b = buckets_.front();
     per_label_[b.label] -= b.count;
+    per_second_[b.second] -= b.count;
     total_ -= b.count;
     buckets_.pop_front();
   }
@@ -42,10 +45,12 @@ void WindowIndex::Clear() {
   buckets_.clear();
   buckets_.shrink_to_fit();
   std::fill(per_label_.begin(), per_label_.end(), 0);
+  std::fill(per_second_.begin(), per_second_.end(), 0);
   total_ = 0;
 }
 
-WindowIndex::LabelId LabelTable::Intern(std::string_view value, const WindowIndex& index) {
+WindowIndex::LabelId LabelTable::Intern(std::string_view value, const WindowIndex& index,
+                                        bool second) {
   const std::string key(value);
   if (auto it = ids_.find(key); it != ids_.end()) return it->second;
   const auto add = [&](const std::string& v) {
@@ -59,7 +64,8 @@ WindowIndex::LabelId LabelTable::Intern(std::string_view value, const WindowInde
   // Reuse the id of a value that has left the window.
   for (std::size_t i = 0; i < values_.size(); ++i) {
     const auto id = static_cast<WindowIndex::LabelId>(i);
-    if (index.count(id) == 0 && values_[i] != kOverflowValue) {
+    const std::uint64_t live = second ? index.second_count(id) : index.count(id);
+    if (live == 0 && values_[i] != kOverflowValue) {
       ids_.erase(values_[i]);
       values_[i] = key;
       ids_.emplace(key, id);

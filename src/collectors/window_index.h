@@ -12,13 +12,14 @@
 
 namespace qst::collectors {
 
-// Entries are added in stream order (non-decreasing milliseconds). Runs of
-// entries with the same millisecond and label share one 16-byte bucket.
+// Entries are added in stream order (non-decreasing milliseconds), each with
+// two labels (for faults: reason and symbol). Runs of entries with the same
+// millisecond and labels share one 16-byte bucket.
 class WindowIndex {
  public:
   using LabelId = std::uint16_t;
 
-  void Add(std::int64_t ms, LabelId label);
+  void Add(std::int64_t ms, LabelId label, LabelId second = 0);
   // Drops entries with ms <= cutoff_ms (they left the window).
   void EvictThrough(std::int64_t cutoff_ms);
   // Drops entries with ms < first_ms (the stream was trimmed up to there).
@@ -29,6 +30,9 @@ class WindowIndex {
   std::uint64_t count(LabelId label) const {
     return label < per_label_.size() ? per_label_[label] : 0;
   }
+  std::uint64_t second_count(LabelId label) const {
+    return label < per_second_.size() ? per_second_[label] : 0;
+  }
   std::size_t buckets() const { return buckets_.size(); }
 
  private:
@@ -36,9 +40,11 @@ class WindowIndex {
     std::int64_t ms;
     std::uint32_t count;
     LabelId label;
+    LabelId second;
   };
   std::deque<Bucket> buckets_;
   std::vector<std::uint64_t> per_label_;
+  std::vector<std::uint64_t> per_second_;
   std::uint64_t total_ = 0;
 };
 
@@ -52,8 +58,9 @@ class LabelTable {
   explicit LabelTable(std::size_t max_labels) : max_labels_(max_labels) {}
 
   // Id for `value` (already sanitised). Ids whose count in `index` is zero may
-  // be reused for new values.
-  WindowIndex::LabelId Intern(std::string_view value, const WindowIndex& index);
+  // be reused for new values; `second` selects the index's second label.
+  WindowIndex::LabelId Intern(std::string_view value, const WindowIndex& index,
+                              bool second = false);
   const std::string& Value(WindowIndex::LabelId id) const { return values_[id]; }
   std::size_t size() const { return values_.size(); }
   void Clear();

@@ -33,6 +33,11 @@ TEST(Exporter, EveryMetricExactOnKnownData) {
             (Labels{{"reason=GLOBAL_RATE_EXCEEDED,", 2},
                     {"reason=SYMBOL_RATE_EXCEEDED,", 2},
                     {"reason=SAFE_MODE_ACTIVE,", 1}}));
+  EXPECT_EQ(Samples(out, "quantum_safety_faults_last_1h_by_symbol"),
+            (Labels{{"symbol=BNBUSDT,", 2},
+                    {"symbol=BTCUSDT,", 1},
+                    {"symbol=ETHUSDT,", 1},
+                    {"symbol=SOLUSDT,", 1}}));
   EXPECT_EQ(Value(out, "quantum_safety_last_fault_timestamp"),
             static_cast<double>(f.last_fault_ms()) / 1000.0);
   EXPECT_EQ(Samples(out, "quantum_safety_last_fault_info"),

@@ -309,5 +309,28 @@ TEST_F(StreamWindowTest, LargeEntriesShrinkThePage) {
   EXPECT_EQ(w.page(), 2000u);
 }
 
+TEST_F(StreamWindowTest, CountsBySecondLabelAndEvictsBoth) {
+  auto w = StreamWindow(StreamWindowOptions{kKey, std::chrono::milliseconds(kHour), "reason", 2000,
+                                            8, 4 << 20, "symbol", 3});
+  Xadd(redis_, kKey, t_ - kHour + 1, 0, {"reason", "A", "symbol", "X"});
+  Xadd(redis_, kKey, t_ - 10, 0, {"reason", "A", "symbol", "Y"});
+  Xadd(redis_, kKey, t_ - 10, 1, {"reason", "B", "symbol", "Y"});
+  Xadd(redis_, kKey, t_ - 5, 0, {"reason", "B", "symbol", "Z"});  // a third: "other"
+  Xadd(redis_, kKey, t_ - 4, 0, {"reason", "B"});                 // no symbol: "other" too
+  Sync(w, t_);
+  auto by = [&] {
+    std::map<std::string, std::uint64_t> m;
+    for (std::size_t id = 0; id < w.second_labels().size(); ++id) {
+      const auto n = w.index().second_count(static_cast<collectors::WindowIndex::LabelId>(id));
+      if (n > 0) m[w.second_labels().Value(static_cast<collectors::WindowIndex::LabelId>(id))] = n;
+    }
+    return m;
+  };
+  EXPECT_EQ(by(), (std::map<std::string, std::uint64_t>{{"X", 1}, {"Y", 2}, {"other", 2}}));
+  Sync(w, t_ + 1);  // X's entry leaves the window
+  EXPECT_EQ(by(), (std::map<std::string, std::uint64_t>{{"Y", 2}, {"other", 2}}));
+  EXPECT_EQ(w.index().count(), 4u);
+}
+
 }  // namespace
 }  // namespace qst::testing
