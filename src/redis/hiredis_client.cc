@@ -28,7 +28,9 @@ timeval ToTimeval(milliseconds ms) {
   return tv;
 }
 
-Reply Convert(const redisReply& r) {
+}  // namespace
+
+Reply FromHiredis(const redisReply& r) {
   switch (r.type) {
     case REDIS_REPLY_STRING:
       return Reply::String(std::string(r.str, r.len));
@@ -41,15 +43,13 @@ Reply Convert(const redisReply& r) {
     case REDIS_REPLY_ARRAY: {
       std::vector<Reply> elements;
       elements.reserve(r.elements);
-      for (std::size_t i = 0; i < r.elements; ++i) elements.push_back(Convert(*r.element[i]));
+      for (std::size_t i = 0; i < r.elements; ++i) elements.push_back(FromHiredis(*r.element[i]));
       return Reply::Array(std::move(elements));
     }
     default:
       return Reply::Nil();
   }
 }
-
-}  // namespace
 
 std::string_view ErrorKindName(ErrorKind kind) {
   switch (kind) {
@@ -203,7 +203,7 @@ Result<std::vector<Reply>, Error> HiredisClient::Execute(const std::vector<Comma
     if (redisGetReplyFromReader(ctx_.get(), &raw) != REDIS_OK) return *ReadError();
     if (raw != nullptr) {
       ReplyPtr reply(static_cast<redisReply*>(raw));
-      replies.push_back(Convert(*reply));
+      replies.push_back(FromHiredis(*reply));
       continue;
     }
     if (auto err = WaitReady(POLLIN, deadline)) return *err;

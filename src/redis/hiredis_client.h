@@ -14,8 +14,12 @@
 #include "util/log.h"
 
 struct redisContext;
+struct redisReply;
 
 namespace qst::redis {
+
+// A hiredis reply tree as a plain Reply value (copies the bytes).
+Reply FromHiredis(const redisReply& reply);
 
 struct ClientOptions {
   Address address;

@@ -8,30 +8,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include "redis/hiredis_client.h"
+
 namespace qst::testing {
 namespace {
 
 constexpr const char* kRedisServer = "/usr/bin/redis-server";
-
-redis::Reply Convert(const redisReply& r) {
-  switch (r.type) {
-    case REDIS_REPLY_STRING:
-      return redis::Reply::String(std::string(r.str, r.len));
-    case REDIS_REPLY_STATUS:
-      return redis::Reply::Status(std::string(r.str, r.len));
-    case REDIS_REPLY_ERROR:
-      return redis::Reply::Error(std::string(r.str, r.len));
-    case REDIS_REPLY_INTEGER:
-      return redis::Reply::Integer(r.integer);
-    case REDIS_REPLY_ARRAY: {
-      std::vector<redis::Reply> e;
-      for (std::size_t i = 0; i < r.elements; ++i) e.push_back(Convert(*r.element[i]));
-      return redis::Reply::Array(std::move(e));
-    }
-    default:
-      return redis::Reply::Nil();
-  }
-}
 
 }  // namespace
 
@@ -123,7 +105,7 @@ redis::Reply RedisServer::Command(const std::vector<std::string>& argv) {
     ctx_.reset();
     throw std::runtime_error("test redis command failed");
   }
-  redis::Reply r = Convert(*raw);
+  redis::Reply r = redis::FromHiredis(*raw);
   freeReplyObject(raw);
   return r;
 }
