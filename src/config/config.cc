@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "contract/rate_window.h"
 #include "http/listen_address.h"
 #include "util/duration.h"
 
@@ -80,15 +81,9 @@ Result<Config, std::string> Validate(const Raw& raw) {
   if (raw.key_prefix.size() > 256) return std::string("--redis.key-prefix: longer than 256 bytes");
   c.key_prefix = raw.key_prefix;
 
-  auto window = ParseDuration(raw.rate_window);
+  auto window = contract::ParseRateWindow(raw.rate_window);
   if (!window.ok()) return "--rate.window: " + window.error();
-  if (window->count() % 1000 != 0 || *window < std::chrono::seconds(1) ||
-      *window > std::chrono::hours(24)) {
-    return "--rate.window: must be whole seconds from 1s to 24h (the kernel's window keys are "
-           "in seconds), got \"" +
-           raw.rate_window + "\"";
-  }
-  c.rate_window = std::chrono::duration_cast<std::chrono::seconds>(*window);
+  c.rate_window = *window;
 
   if (!ParseLogLevel(raw.log_level, &c.log_level)) {
     return "--log.level: \"" + raw.log_level + "\" is not one of debug, info, warn, error";

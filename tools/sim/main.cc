@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "contract/rate_window.h"
 #include "driver.h"
 #include "fixture.h"
 #include "redis/address.h"
@@ -88,14 +89,11 @@ int main(int argc, char** argv) {
   if (!qst::ParseLogLevel(log_level, &level)) return Fail("--log.level: bad level " + log_level);
   auto address = qst::redis::ParseAddress(addr);
   if (!address.ok()) return Fail("--redis.addr: " + address.error());
-  auto window = qst::ParseDuration(window_text);
-  if (!window.ok() || window->count() % 1000 != 0 || window->count() < 1000 ||
-      *window > std::chrono::hours(24)) {
-    return Fail("--rate.window: must be whole seconds from 1s to 24h, got \"" + window_text + "\"");
-  }
+  auto window = qst::contract::ParseRateWindow(window_text);
+  if (!window.ok()) return Fail("--rate.window: " + window.error());
   auto timeout = qst::ParseDuration(timeout_text);
   if (!timeout.ok() || timeout->count() < 1) return Fail("--redis.timeout: bad duration");
-  const std::int64_t window_s = window->count() / 1000;
+  const std::int64_t window_s = window->count();
 
   qst::Logger log(level);
   qst::SystemClock clock;
