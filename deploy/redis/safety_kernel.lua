@@ -16,7 +16,9 @@ Per call, atomically and with Redis server time only:
      key_ttl_windows windows) and reject if the global count exceeds
      global_limit, else if the symbol's count exceeds symbol_limit;
   3. a rejection XADDs a fault (reason, symbol, side, ts) to
-     <prefix>stream:safety.fault;
+     <prefix>stream:safety.fault and HINCRBYs its reason in
+     <prefix>safety:faults:by_reason (exact counts that no trim or exporter
+     restart can change);
   4. a rate fault also INCRs <prefix>safety:rate:faults:<ws>; when that
      reaches trip_faults, SAFE MODE is set (SET <prefix>safety:safe_mode 1
      EX safe_mode_ttl) and the fault count starts over.
@@ -146,6 +148,7 @@ local function submit(keys, args)
 
   redis.call('XADD', prefix .. 'stream:safety.fault', 'MAXLEN', '~', cfg.fault_maxlen, '*',
     'reason', reason, 'symbol', symbol, 'side', side, 'ts', tostring(now_ms))
+  redis.call('HINCRBY', prefix .. 'safety:faults:by_reason', reason, 1)
   local safe_state = safe_on and 1 or 0
   if not safe_on then
     local faults = redis.call('INCR', faults_key)

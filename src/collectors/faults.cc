@@ -1,6 +1,8 @@
 #include "collectors/faults.h"
 
 #include <algorithm>
+#include <charconv>
+#include <optional>
 
 #include "util/text.h"
 
@@ -14,6 +16,20 @@ constexpr std::string_view kUnknown = "unknown";
 // of thousands of symbols.
 constexpr std::size_t kMaxSymbols = 256;
 constexpr std::size_t kTopSymbols = 10;
+// Reasons tracked (31 values and "other"), in the window and in the totals.
+constexpr std::size_t kMaxReasons = 32;
+constexpr std::string_view kOther = "other";
+
+// A count in a Redis hash: decimal digits only, at most 2^53 so that the
+// double Prometheus serves is exact.
+std::optional<std::uint64_t> ParseCount(std::string_view s) {
+  std::uint64_t n = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || n > (1ULL << 53)) {
+    return std::nullopt;
+  }
+  return n;
+}
 
 std::string Field(const redis::EntryView& e, std::string_view name) {
   auto v = redis::FieldValue(e, name);
@@ -23,9 +39,73 @@ std::string Field(const redis::EntryView& e, std::string_view name) {
 }  // namespace
 
 FaultsCollector::FaultsCollector(const contract::Keys& keys, Logger& log, std::size_t page_size)
-    : StreamCollector(
-          {keys.FaultStream(), kLastHour, "reason", page_size, 32, 4 << 20, "symbol", kMaxSymbols},
-          log) {}
+    : StreamCollector({keys.FaultStream(), kLastHour, "reason", page_size, kMaxReasons, 4 << 20,
+                       "symbol", kMaxSymbols},
+                      log),
+      counts_key_(keys.FaultsByReason()) {}
+
+void FaultsCollector::PlanSnapshot(std::vector<redis::Command>& out) {
+  const std::size_t first = out.size();
+  StreamCollector::PlanSnapshot(out);
+  counts_reply_ = out.size() - first;
+  out.push_back({"HGETALL", counts_key_});
+}
+
+void FaultsCollector::ConsumeSnapshot(const ScrapeTime& now, const redis::Reply* replies) {
+  StreamCollector::ConsumeSnapshot(now, replies);
+  counts_status_ = ReadKernelCounts(replies[counts_reply_]);
+}
+
+Status FaultsCollector::ReadKernelCounts(const redis::Reply& reply) {
+  if (reply.is_error() && reply.str().rfind("WRONGTYPE", 0) == 0) {
+    return "key " + counts_key_ + " is not a hash (WRONGTYPE)";
+  }
+  if (!reply.is_array() || reply.elements().size() % 2 != 0) {
+    return "unexpected HGETALL reply for " + counts_key_ + ": " + reply.Describe();
+  }
+  std::map<std::string, std::uint64_t> raw;
+  const auto& e = reply.elements();
+  for (std::size_t i = 0; i < e.size(); i += 2) {
+    const std::string reason = SanitizeUtf8(e[i].str());
+    auto n = ParseCount(e[i + 1].str());
+    if (!n) {
+      return "key " + counts_key_ + " field \"" + reason + "\": \"" +
+             SanitizeUtf8(e[i + 1].str(), 64) + "\" is not a whole number of faults";
+    }
+    raw[reason] += *n;
+  }
+  if (raw.empty() && !kernel_counts_) return std::nullopt;  // a kernel without the hash
+  kernel_counts_ = true;
+  // Reasons the hash no longer holds read as 0 (and are held); at most
+  // kMaxReasons series, later reasons folded into "other".
+  std::map<std::string, std::uint64_t> now;
+  for (const auto& [reason, counter] : kernel_totals_) now[reason] = 0;
+  for (const auto& [reason, n] : raw) {
+    const bool known = now.count(reason) > 0;
+    now[known || now.size() + 1 < kMaxReasons ? reason : std::string(kOther)] += n;
+  }
+  for (const auto& [reason, n] : now) kernel_totals_[reason].Serve(n);
+  return std::nullopt;
+}
+
+Family FaultsCollector::TotalsByReason(const std::string& from) const {
+  Family totals = CounterFamily(
+      "quantum_safety_faults_by_reason_total",
+      "Faults by their reason field: the kernel's exact counts from hash " + counts_key_ +
+          " when it keeps one, otherwise faults read from the stream" + from +
+          " since the exporter started (never history). Steps backwards are held or start "
+          "over at 0, never read as new faults; at most 31 reasons, the rest as \"other\".");
+  if (kernel_counts_) {
+    for (const auto& [reason, counter] : kernel_totals_) {
+      AddSample(totals, static_cast<double>(counter.served()), {{"reason", reason}});
+    }
+  } else {
+    for (const auto& [reason, n] : window().totals_by_label()) {
+      AddSample(totals, static_cast<double>(n), {{"reason", reason}});
+    }
+  }
+  return totals;
+}
 
 Status FaultsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
   if (Status s = FinishScrape(now)) return s;
@@ -36,10 +116,11 @@ Status FaultsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
   out.push_back(Gauge("quantum_safety_fault_stream_length",
                       "Entries in the fault stream now (XLEN)" + from + ".",
                       exists ? static_cast<double>(w.info().length) : 0));
-  out.push_back(Counter("quantum_safety_faults_total",
-                        "Faults ever added to the fault stream (XINFO STREAM entries-added)" +
-                            from + "; resets if the stream is recreated.",
-                        exists ? static_cast<double>(w.info().entries_added) : 0));
+  out.push_back(
+      Counter("quantum_safety_faults_total",
+              "Faults ever added to the fault stream (XINFO STREAM entries-added)" + from +
+                  "; a step backwards (older snapshot, recreated stream) is held, not a reset.",
+              static_cast<double>(entries_added())));
 
   const auto& last = exists ? w.info().last_entry : std::nullopt;
   out.push_back(Gauge("quantum_safety_last_fault_timestamp",
@@ -58,16 +139,7 @@ Status FaultsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
   }
   out.push_back(std::move(info));
 
-  Family totals = CounterFamily("quantum_safety_faults_by_reason_total",
-                                "Faults read from the fault stream since the exporter started, by "
-                                "their reason field" +
-                                    from +
-                                    "; for rate() by reason (at most 31 reasons, the rest as "
-                                    "\"other\").");
-  for (const auto& [reason, n] : w.totals_by_label()) {
-    AddSample(totals, static_cast<double>(n), {{"reason", reason}});
-  }
-  out.push_back(std::move(totals));
+  if (!counts_status_) out.push_back(TotalsByReason(from));
 
   if (w.caught_up()) {
     out.push_back(
@@ -107,7 +179,7 @@ Status FaultsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
     }
     out.push_back(std::move(by_symbol));
   }
-  return std::nullopt;
+  return counts_status_;
 }
 
 }  // namespace qst::collectors

@@ -13,11 +13,12 @@ Status IntentsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
   out.push_back(Gauge("quantum_trade_intent_stream_length",
                       "Entries in the trade intent stream now (XLEN)" + from + ".",
                       w.exists() ? static_cast<double>(w.info().length) : 0));
-  out.push_back(Counter("quantum_trade_intents_total",
-                        "Intents ever added to the trade intent stream (XINFO STREAM "
-                        "entries-added)" +
-                            from + "; resets if the stream is recreated.",
-                        w.exists() ? static_cast<double>(w.info().entries_added) : 0));
+  out.push_back(Counter(
+      "quantum_trade_intents_total",
+      "Intents ever added to the trade intent stream (XINFO STREAM "
+      "entries-added)" +
+          from + "; a step backwards (older snapshot, recreated stream) is held, not a reset.",
+      static_cast<double>(entries_added())));
   if (w.caught_up()) {
     out.push_back(
         Gauge("quantum_trade_intent_rate_per_min",

@@ -35,6 +35,7 @@ void StreamCollector::Abort() { planned_next_ = false; }
 Status StreamCollector::FinishScrape(const ScrapeTime& now) {
   if (status_) return status_;
   window_.Finish(now.unix_ms);
+  entries_added_.Serve(window_.exists() ? window_.info().entries_added : 0);
   const bool catching_up = !window_.caught_up();
   if (catching_up) {
     log_.Info("still reading the stream window; its count is left out of this scrape",

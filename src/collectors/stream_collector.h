@@ -3,6 +3,7 @@
 #pragma once
 
 #include "collectors/collector.h"
+#include "collectors/held_counter.h"
 #include "collectors/stream_window.h"
 #include "util/log.h"
 
@@ -22,12 +23,16 @@ class StreamCollector : public Collector {
   // Call first in Emit: finishes the window and says whether the scrape failed.
   Status FinishScrape(const ScrapeTime& now);
   const StreamWindow& window() const { return window_; }
+  // XINFO STREAM entries-added, held through steps backwards (held_counter.h);
+  // valid after FinishScrape.
+  std::uint64_t entries_added() const { return entries_added_.served(); }
   const std::string& key() const { return key_; }
 
  private:
   std::string key_;
   StreamWindow window_;
   Logger& log_;
+  HeldCounter entries_added_;
   Status status_;
   bool planned_next_ = false;
   bool was_catching_up_ = false;

@@ -68,6 +68,11 @@ void StreamWindow::Reset() {
   exists_ = false;
 }
 
+void StreamWindow::StartCountingAfter(const redis::StreamId& id) {
+  totals_.clear();
+  counted_through_ = id;
+}
+
 void StreamWindow::Rebuild(std::string reason) {
   index_.Clear();
   labels_.Clear();
@@ -99,6 +104,7 @@ std::optional<std::string> StreamWindow::ConsumeSnapshot(std::int64_t now_ms,
     }
     // No such key: nothing in the window; the next stream of this name is new.
     Reset();
+    baselined_ = true;
     caught_up_ = true;
     return std::nullopt;
   }
@@ -118,7 +124,10 @@ std::optional<std::string> StreamWindow::ConsumeSnapshot(std::int64_t now_ms,
   if (seen_ && ((last_read_ && info_.last_generated_id < *last_read_) ||
                 info_.entries_added < entries_added_ || removed < removed_)) {
     Rebuild("the stream was deleted and recreated");
-    counted_through_.reset();  // its entries are new, whatever their IDs
+    // Deleted and recreated, restored from an older snapshot, or a lagging
+    // replica: which of its entries are new cannot be told, so the count
+    // starts over at 0 (a reset rate() handles) and counts only what comes.
+    StartCountingAfter(info_.last_generated_id);
     discard_page = true;
   } else if (seen_ && removed > removed_) {
     if (info_.first_entry_id == first_) {
@@ -137,6 +146,8 @@ std::optional<std::string> StreamWindow::ConsumeSnapshot(std::int64_t now_ms,
       discard_page = true;
     }
   }
+  if (!baselined_) StartCountingAfter(info_.last_generated_id);  // never count history
+  baselined_ = true;
   seen_ = true;
   entries_added_ = info_.entries_added;
   removed_ = removed;

@@ -63,9 +63,11 @@ class StreamWindow {
   // Why the window was rebuilt this scrape, empty if it was not.
   const std::string& rebuild_reason() const { return rebuild_reason_; }
   std::uint64_t entries_read() const { return entries_read_; }
-  // Entries read since start, by label (at most max_labels values, the rest
-  // under "other"), each counted once even if the window is read again:
-  // counters for rate(). Empty without a label field.
+  // Entries that arrived after the exporter first saw the stream, by label
+  // (at most max_labels values, the rest under "other"), each counted once
+  // even if the window is read again: counters for rate(). History is never
+  // counted, and a stream that goes backwards starts them over at 0.
+  // Empty without a label field.
   const std::map<std::string, std::uint64_t>& totals_by_label() const { return totals_; }
   std::size_t page() const { return page_; }
 
@@ -74,6 +76,7 @@ class StreamWindow {
   redis::Command RangeCommand();
   std::optional<std::string> Apply(const redis::Reply& page, std::int64_t now_ms);
   void Rebuild(std::string reason);
+  void StartCountingAfter(const redis::StreamId& id);
   void Reset();
 
   StreamWindowOptions options_;
@@ -94,8 +97,11 @@ class StreamWindow {
   std::uint64_t removed_ = 0;  // entries-added minus length: ever deleted or trimmed
   redis::StreamId max_deleted_;
   std::optional<redis::StreamId> first_;
-  // The newest entry counted in totals_; a recreated stream starts over.
+  // The newest entry counted in totals_, or up to which nothing is counted.
   std::optional<redis::StreamId> counted_through_;
+  // The first snapshot has fixed where counting starts (survives Reset: a
+  // stream that appears after the exporter saw none is new).
+  bool baselined_ = false;
   std::map<std::string, std::uint64_t> totals_;
 
   // Per scrape.

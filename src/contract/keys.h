@@ -17,6 +17,9 @@ class Keys {
   std::string SafeMode() const { return prefix_ + "safety:safe_mode"; }
   std::string FaultStream() const { return prefix_ + "stream:safety.fault"; }
   std::string IntentStream() const { return prefix_ + "stream:trade.intent"; }
+  // Exact fault counts by reason, HINCRBY'd by the kernel in the call that
+  // adds the fault; optional (the seed's kernel has none).
+  std::string FaultsByReason() const { return prefix_ + "safety:faults:by_reason"; }
   std::string RateGlobal(std::int64_t window_start) const {
     return prefix_ + "safety:rate:global:" + std::to_string(window_start);
   }

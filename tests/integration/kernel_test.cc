@@ -112,6 +112,9 @@ TEST_F(KernelTest, GlobalLimitRejectsWithAFault) {
   EXPECT_GE(id_ms, ts_ms);
   EXPECT_LE(id_ms - ts_ms, 1);
   EXPECT_EQ(Int({"XLEN", keys_.IntentStream()}), 5);  // every intent is recorded
+  // Exact counts by reason, in the same call as the fault.
+  EXPECT_EQ(redis_.Command({"HGET", keys_.FaultsByReason(), "GLOBAL_RATE_EXCEEDED"}).str(), "2");
+  EXPECT_EQ(Int({"HLEN", keys_.FaultsByReason()}), 1);
 }
 
 TEST_F(KernelTest, SymbolLimitIsPerSymbol) {
@@ -135,6 +138,7 @@ TEST_F(KernelTest, SafeModeRejectsEverything) {
   EXPECT_EQ(Int({"EXISTS", "quantum:safety:rate:faults:" + std::to_string(v.window_start)}), 0);
   EXPECT_EQ(Int({"EXISTS", keys_.RateGlobal(v.window_start)}), 0);
   EXPECT_EQ(v.global, 0);
+  EXPECT_EQ(redis_.Command({"HGET", keys_.FaultsByReason(), "SAFE_MODE_ACTIVE"}).str(), "1");
   redis_.Command({"SET", keys_.SafeMode(), "0"});
   EXPECT_EQ(Submit("BTCUSDT").verdict, "accepted");
 }

@@ -33,6 +33,9 @@ BasicFixture LoadBasicFixture(RedisServer& redis, const std::string& prefix,
   fault(-600000, 1, "SYMBOL_RATE_EXCEEDED", "BNBUSDT", "SELL");
   fault(-60000, 0, "GLOBAL_RATE_EXCEEDED", "SOLUSDT", "BUY");
   fault(-10000, 0, "SAFE_MODE_ACTIVE", "ETHUSDT", "SELL");
+  // The reference kernel's exact counts of the seven faults above.
+  redis.Command({"HSET", keys.FaultsByReason(), "GLOBAL_RATE_EXCEEDED", "3", "SYMBOL_RATE_EXCEEDED",
+                 "3", "SAFE_MODE_ACTIVE", "1"});
 
   const std::string intents = keys.IntentStream();
   auto intent = [&](std::int64_t offset_ms, std::int64_t seq) {

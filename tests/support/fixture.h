@@ -28,6 +28,8 @@ struct BasicFixture {
 //    -600 s SYMBOL_RATE_EXCEEDED BNBUSDT SELL  inside, seq 1 (same millisecond)
 //     -60 s GLOBAL_RATE_EXCEEDED SOLUSDT BUY   inside
 //     -10 s SAFE_MODE_ACTIVE     ETHUSDT SELL  inside, the newest
+// The kernel's hash <prefix>safety:faults:by_reason counts them all:
+// GLOBAL_RATE_EXCEEDED 3, SYMBOL_RATE_EXCEEDED 3, SAFE_MODE_ACTIVE 1.
 // Intents at -120 s, -61 s (outside the minute), -59 s, -30 s (three, one
 // millisecond), -1 s. SAFE MODE "1" without TTL. Rate window (current and
 // next, so a scrape that crosses the boundary sees the same): global 42;

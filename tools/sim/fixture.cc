@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -123,20 +124,23 @@ bool LoadFixture(redis::Client& client, Logger& log, const std::string& prefix,
   std::discrete_distribution<int> reason({50, 40, 10});
   std::bernoulli_distribution buy(0.5);
   Writer w(client, log);
-  w.Add({"DEL", keys.FaultStream(), keys.IntentStream(), keys.SafeMode()});
+  w.Add({"DEL", keys.FaultStream(), keys.IntentStream(), keys.SafeMode(), keys.FaultsByReason()});
 
   // Faults: the old ones end 100 s before the hour's edge and the recent ones
   // start 100 s after it, so the last-hour count holds for 100 s.
   std::int64_t last_ms = -1;
   std::uint64_t seq = 0;
+  std::map<std::string, std::uint64_t> by_reason;  // the kernel's exact counts, as it keeps them
   const auto add_fault = [&](const std::string& id) {
-    w.Add({"XADD", keys.FaultStream(), id, "reason", kReasons[reason(rng)], "symbol",
-           symbols.Sample(rng), "side", buy(rng) ? "BUY" : "SELL", "ts",
-           id.substr(0, id.find('-'))});
+    const char* r = kReasons[reason(rng)];
+    ++by_reason[r];
+    w.Add({"XADD", keys.FaultStream(), id, "reason", r, "symbol", symbols.Sample(rng), "side",
+           buy(rng) ? "BUY" : "SELL", "ts", id.substr(0, id.find('-'))});
   };
   const std::uint64_t old_faults = spec.faults - spec.faults_last_hour;
   Spread(old_faults, now_ms - 48 * kHour, now_ms - kHour - 100000, &last_ms, &seq, add_fault);
   Spread(spec.faults_last_hour, now_ms - kHour + 100000, now_ms - 1000, &last_ms, &seq, add_fault);
+  for (const auto& [r, n] : by_reason) w.Add({"HSET", keys.FaultsByReason(), r, std::to_string(n)});
 
   // Intents: the recent ones lie within the last 40 s, so "last minute"
   // holds for 20 s after loading.
