@@ -2,7 +2,7 @@
 # Static checks of the monitoring bundle under deploy/, against the real
 # tools: promtool, amtool, systemd-analyze. One check per call, so each is
 # its own ctest test:
-#   scripts/check-bundle.sh mixin|rules|rule-tests|prometheus-config|alertmanager|systemd BINARY|deb BUILD
+#   scripts/check-bundle.sh mixin|rules|rule-tests default|kube|prometheus-config|alertmanager|systemd BINARY|deb BUILD
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -10,14 +10,31 @@ trap 'rm -rf "$tmp"' EXIT
 
 case "${1:-}" in
   mixin)
-    /usr/bin/python3 deploy/mixin/generate.py --check ;;
+    deploy/mixin/render.sh --check ;;
   rules)
-    promtool check rules deploy/prometheus/rules/*.yml ;;
+    promtool check rules deploy/prometheus/rules/*.yml deploy/prometheus/meta/*.yml ;;
   rule-tests)
-    promtool test rules deploy/prometheus/tests/*_test.yml ;;
+    # The mixin's promtool tests, rendered for one _config flavour:
+    #   default: the plain-Prometheus job; kube: kube-prometheus' job naming and
+    #   test/prod/shadow kernels told apart by an environment label.
+    case "${2:?default|kube}" in
+      default) config='{}'; kernels='[{instance: "h:9105"}, {instance: "h2:9105"}]' ;;
+      kube)
+        config='{selector: "job=\"monitoring/quantum-safety-exporter\"", kernelLabels: ["environment", "instance"]}'
+        kernels='[{environment: "prod", instance: "node-a:9105"}, {environment: "shadow", instance: "node-a:9106"}]' ;;
+      *) echo "unknown flavour $2" >&2; exit 2 ;;
+    esac
+    deploy/mixin/render.sh --out "$tmp/rules" --config "$config"
+    jsonnet -S -m "$tmp" -J deploy/mixin --tla-str rules="$tmp/rules/quantum_safety.rules.yml" \
+      --tla-str meta="$tmp/rules/quantum_safety_meta.rules.yml" --tla-code "config=$config" \
+      --tla-code "kernels=$kernels" deploy/mixin/tests/rules_test.jsonnet >/dev/null
+    promtool check rules "$tmp"/rules/*.yml
+    promtool test rules "$tmp"/*_test.yml
+    if [ "$2" = default ]; then promtool test rules deploy/prometheus/tests/seed_rule_test.yml; fi ;;
   prometheus-config)
     # The example points at the installed rules; check it against the repo's.
-    sed "s#/usr/share/quantum-safety-telemetry/prometheus/rules#$PWD/deploy/prometheus/rules#" \
+    sed -e "s#/etc/prometheus/rules/quantum_safety.rules.yml#$PWD/deploy/prometheus/rules/quantum_safety.rules.yml#" \
+      -e "s#/etc/prometheus/rules/quantum_safety_meta.rules.yml#$PWD/deploy/prometheus/meta/quantum_safety_meta.rules.yml#" \
       deploy/prometheus/prometheus.yml >"$tmp/prometheus.yml"
     promtool check config "$tmp/prometheus.yml"
     # The snippet is the same job as in the full example (comments aside).
@@ -73,6 +90,7 @@ case "${1:-}" in
 ./usr/share/quantum-safety-telemetry/grafana/provisioning/datasources/quantum_safety.yml
 ./usr/share/quantum-safety-telemetry/prometheus/prometheus.yml
 ./usr/share/quantum-safety-telemetry/prometheus/rules/quantum_safety.rules.yml
+./usr/share/quantum-safety-telemetry/prometheus/rules/quantum_safety_meta.rules.yml
 ./usr/share/quantum-safety-telemetry/prometheus/scrape_job.yml
 ./usr/share/quantum-safety-telemetry/redis/safety_kernel.lua
 LIST

@@ -10,7 +10,7 @@ packages=(
   cmake ninja-build g++ pkg-config git dpkg-dev
   libhiredis-dev prometheus-cpp-dev libcivetweb-dev libcli11-dev libsystemd-dev
   # tests
-  libgtest-dev libbenchmark-dev redis-server redis-tools prometheus prometheus-alertmanager python3
+  libgtest-dev libbenchmark-dev redis-server redis-tools prometheus prometheus-alertmanager python3 jsonnet
   python3-prometheus-client python3-yaml systemd
   clang-format clang-tidy curl chromium
   # benchmarks
