@@ -17,8 +17,10 @@ def read(path):
 
 
 RULES = yaml.safe_load(read("deploy/prometheus/rules/quantum_safety.rules.yml"))
+META = yaml.safe_load(read("deploy/prometheus/meta/quantum_safety_meta.rules.yml"))
+OPERATOR = yaml.safe_load(read("deploy/kubernetes/prometheusrule.yaml"))
 DASHBOARD = json.loads(read("deploy/grafana/dashboards/quantum_safety_telemetry.json"))
-ALERTS = {r["alert"]: r for g in RULES["groups"] for r in g["rules"] if "alert" in r}
+ALERTS = {r["alert"]: r for g in RULES["groups"] + META["groups"] for r in g["rules"] if "alert" in r}
 PANELS = {p["title"]: p for p in DASHBOARD["panels"]}
 
 # The seed report's alerts: name -> (severity, for).
@@ -60,6 +62,24 @@ class Rules(unittest.TestCase):
         self.assertNotIn("faults_last_1h", spike)
         self.assertIn("absent(", ALERTS["QuantumTelemetryExporterDown"]["expr"])
 
+    def test_operator_manifest_carries_the_same_groups(self):
+        self.assertEqual((OPERATOR["apiVersion"], OPERATOR["kind"]),
+                         ("monitoring.coreos.com/v1", "PrometheusRule"))
+        self.assertEqual(OPERATOR["spec"]["groups"], RULES["groups"])
+
+    def test_every_rule_is_per_kernel(self):
+        for g in RULES["groups"]:
+            for r in g["rules"]:
+                expr = r["expr"]
+                for agg in re.findall(r"\b(?:sum|max|min) by \(([^)]*)\)", expr):
+                    self.assertTrue({"job", "instance"} <= {x.strip() for x in agg.split(",")},
+                                    f"{r.get('alert') or r.get('record')} merges kernels: {expr}")
+                self.assertNotRegex(expr, r"\b(?:sum|max|min|avg)\s*\(", "aggregation without by")
+
+    def test_runbook_links_are_http(self):
+        for name, rule in ALERTS.items():
+            self.assertRegex(rule["annotations"]["runbook_url"], r"^https?://", name)
+
     def test_every_alert_is_annotated_and_has_a_runbook_section(self):
         runbook = read("docs/runbook.md")
         anchors = {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-")
@@ -82,11 +102,26 @@ class Dashboard(unittest.TestCase):
             self.assertEqual(PANELS[title]["type"], ptype, title)
         self.assertGreater(len(PANELS), len(SEED_PANELS), "drill-down panels are missing")
 
-    def test_refresh_and_datasource_variable(self):
+    def test_refresh_and_variables(self):
         self.assertEqual(DASHBOARD["refresh"], "10s")
-        var = DASHBOARD["templating"]["list"][0]
+        variables = DASHBOARD["templating"]["list"]
+        var = variables[0]
         self.assertEqual((var["name"], var["type"], var["query"]),
                          ("datasource", "datasource", "prometheus"))
+        self.assertEqual([v["name"] for v in variables], ["datasource", "job", "instance"])
+        instance = variables[2]
+        self.assertTrue(instance["multi"] and instance["includeAll"])
+        self.assertEqual(DASHBOARD["__inputs"][0]["pluginId"], "prometheus")
+        for p in DASHBOARD["panels"]:
+            for t in p["targets"]:
+                self.assertIn('instance=~"$instance"', t["expr"], p["title"])
+
+    def test_every_panel_has_a_unit_and_times_are_dates(self):
+        for p in DASHBOARD["panels"]:
+            self.assertTrue(p["fieldConfig"]["defaults"].get("unit"), p["title"])
+        last = PANELS["Last Fault Details"]
+        self.assertEqual(last["fieldConfig"]["defaults"]["unit"], "dateTimeAsIso")
+        self.assertIn("* 1000", last["targets"][1]["expr"])
         text = json.dumps(DASHBOARD)
         for uid in re.findall(r'"uid": "([^"]*)"', text):
             self.assertIn(uid, ("${datasource}", DASHBOARD["uid"]), "hard-coded datasource")
@@ -110,7 +145,7 @@ class Dashboard(unittest.TestCase):
         records = {r["record"] for g in RULES["groups"] for r in g["rules"] if "record" in r}
         for p in DASHBOARD["panels"]:
             for t in p["targets"]:
-                for name in re.findall(r"\b(job[a-z_]*:[a-z0-9_:]+)", t["expr"]):
+                for name in re.findall(r"\b(kernel[a-z_]*:[a-z0-9_:]+)", t["expr"]):
                     self.assertIn(name, records, f"{p['title']} uses unknown {name}")
 
 
