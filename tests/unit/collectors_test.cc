@@ -187,6 +187,7 @@ class ScriptedRedis {
     }
     if (name == "GET") return Str("5");
     if (name == "ZREVRANGE") return Arr(top);
+    if (name == "HGETALL") return Arr({Str("GLOBAL_RATE_EXCEEDED"), Str("7")});
     return Reply::Error("ERR unexpected " + name);
   }
   mutable int next_seq_ = 0;
