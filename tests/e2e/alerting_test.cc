@@ -16,6 +16,7 @@
 #include "support/http_client.h"
 #include "support/kernel.h"
 #include "support/process.h"
+#include "support/prometheus.h"
 #include "support/redis_server.h"
 
 namespace qst::testing {
@@ -78,20 +79,6 @@ class Webhook {
   std::vector<Delivery> deliveries_;
 };
 
-std::string UrlEncode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char b[4];
-      std::snprintf(b, sizeof b, "%%%02X", c);
-      out += b;
-    }
-  }
-  return out;
-}
-
 std::string JsonUnescape(const std::string& s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -142,23 +129,13 @@ class AlertingTest : public ::testing::Test {
                                  "--web.listen-address=127.0.0.1:" + std::to_string(am_port_),
                                  "--cluster.listen-address="},
         dir_.File("alertmanager.log"));
-    prometheus_ = std::make_unique<Process>(
-        std::vector<std::string>{"/usr/bin/prometheus",
-                                 "--config.file=" + dir_.File("prometheus.yml"),
-                                 "--storage.tsdb.path=" + dir_.File("prom-data"),
-                                 "--web.listen-address=127.0.0.1:" + std::to_string(prom_port_)},
-        dir_.File("prometheus.log"));
     ASSERT_TRUE(WaitFor([&] { return HttpGet(am_port_, "/-/ready").status == 200; },
                         std::chrono::seconds(30)))
         << ReadFile(dir_.File("alertmanager.log"));
-    ASSERT_TRUE(WaitFor([&] { return HttpGet(prom_port_, "/-/ready").status == 200; },
-                        std::chrono::seconds(30)))
-        << ReadFile(dir_.File("prometheus.log"));
+    prometheus_ = StartPrometheus(dir_, prom_port_);
   }
 
-  std::string Query(const std::string& expr) {
-    return HttpGet(prom_port_, "/api/v1/query?query=" + UrlEncode(expr)).body;
-  }
+  std::string Query(const std::string& expr) { return PromQuery(prom_port_, expr); }
   static bool HasData(const std::string& body) {
     return body.find("\"status\":\"success\"") != std::string::npos &&
            body.find("\"result\":[]") == std::string::npos;

@@ -13,26 +13,13 @@
 #include "support/http_client.h"
 #include "support/kernel.h"
 #include "support/process.h"
+#include "support/prometheus.h"
 #include "support/redis_server.h"
 
 namespace qst::testing {
 namespace {
 
 using std::chrono::seconds;
-
-std::string UrlEncode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char b[4];
-      std::snprintf(b, sizeof b, "%%%02X", c);
-      out += b;
-    }
-  }
-  return out;
-}
 
 void Sleep(std::chrono::milliseconds d) {
   struct timespec ts {
@@ -97,19 +84,10 @@ class RestartTest : public ::testing::Test {
         {"/usr/bin/python3", QST_SOURCE_DIR "/scripts/monitoring-configs.py", dir_.path(),
          a_->target() + "," + b_->target(), "127.0.0.1:" + std::to_string(FreePort()), "none"});
     ASSERT_EQ(made.exit_code, 0) << made.out;
-    prometheus_ = std::make_unique<Process>(
-        std::vector<std::string>{"/usr/bin/prometheus",
-                                 "--config.file=" + dir_.File("prometheus.yml"),
-                                 "--storage.tsdb.path=" + dir_.File("prom-data"),
-                                 "--web.listen-address=127.0.0.1:" + std::to_string(prom_port_)},
-        dir_.File("prometheus.log"));
-    ASSERT_TRUE(WaitFor([&] { return HttpGet(prom_port_, "/-/ready").status == 200; }, seconds(30)))
-        << ReadFile(dir_.File("prometheus.log"));
+    prometheus_ = StartPrometheus(dir_, prom_port_);
   }
 
-  std::string Query(const std::string& expr) {
-    return HttpGet(prom_port_, "/api/v1/query?query=" + UrlEncode(expr)).body;
-  }
+  std::string Query(const std::string& expr) { return PromQuery(prom_port_, expr); }
 
   // The raw samples of one series over the test, as Prometheus stored them.
   std::vector<double> Samples(const std::string& series) {

@@ -1,5 +1,8 @@
 #include "support/http_client.h"
 
+#include <cctype>
+#include <cstdio>
+
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -78,6 +81,20 @@ HttpResponse HttpRaw(int port, const std::string& raw) {
 HttpResponse HttpGet(int port, const std::string& path, const std::string& extra_headers) {
   return HttpRaw(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
                            extra_headers + "\r\n");
+}
+
+std::string UrlEncode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char b[4];
+      std::snprintf(b, sizeof b, "%%%02X", c);
+      out += b;
+    }
+  }
+  return out;
 }
 
 }  // namespace qst::testing

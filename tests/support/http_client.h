@@ -19,4 +19,7 @@ HttpResponse HttpRaw(int port, const std::string& raw);
 
 HttpResponse HttpGet(int port, const std::string& path, const std::string& extra_headers = "");
 
+// Percent-encodes everything but RFC 3986's unreserved characters (for query strings).
+std::string UrlEncode(const std::string& s);
+
 }  // namespace qst::testing
