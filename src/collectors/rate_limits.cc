@@ -25,30 +25,51 @@ bool ParseNumber(const std::string& s, double* out) {
 RateLimitsCollector::RateLimitsCollector(const contract::Keys& keys, std::chrono::seconds window)
     : keys_(keys), window_s_(window.count()) {}
 
-void RateLimitsCollector::PlanSnapshot(std::vector<redis::Command>& /*out*/) {
+void RateLimitsCollector::Plan(const contract::Keys& keys, std::int64_t start,
+                               std::vector<redis::Command>& out) {
+  out.push_back({"GET", keys.RateGlobal(start)});
+  out.push_back(
+      {"ZREVRANGE", keys.RateSymbol(start), "0", std::to_string(kTopN - 1), "WITHSCORES"});
+}
+
+void RateLimitsCollector::PlanSnapshot(std::vector<redis::Command>& out) {
   state_ = State::kIdle;
   global_status_.reset();
   top_status_.reset();
   global_ = 0;
   top_.clear();
+  snapshot_start_ = last_start_;
+  if (!snapshot_start_) return;
+  Plan(keys_, *snapshot_start_, out);
+  Plan(keys_, *snapshot_start_ + window_s_, out);
 }
 
-void RateLimitsCollector::ConsumeSnapshot(const ScrapeTime& /*now*/,
-                                          const redis::Reply* /*replies*/) {}
+void RateLimitsCollector::ConsumeSnapshot(const ScrapeTime& now, const redis::Reply* replies) {
+  const std::int64_t start = contract::WindowStart(now.unix_s(), window_s_);
+  last_start_ = start;
+  if (!snapshot_start_) return;
+  if (start == *snapshot_start_) {
+    Consume(start, replies);
+  } else if (start == *snapshot_start_ + window_s_) {
+    Consume(start, replies + 2);
+  }
+}
 
 void RateLimitsCollector::PlanNext(const ScrapeTime& now, std::vector<redis::Command>& out) {
   if (state_ != State::kIdle) return;
-  const std::int64_t start = contract::WindowStart(now.unix_s(), window_s_);
-  global_key_ = keys_.RateGlobal(start);
-  symbol_key_ = keys_.RateSymbol(start);
-  out.push_back({"GET", global_key_});
-  out.push_back({"ZREVRANGE", symbol_key_, "0", std::to_string(kTopN - 1), "WITHSCORES"});
+  Plan(keys_, contract::WindowStart(now.unix_s(), window_s_), out);
   state_ = State::kPlanned;
 }
 
-void RateLimitsCollector::ConsumeNext(const ScrapeTime& /*now*/, const redis::Reply* replies) {
+void RateLimitsCollector::ConsumeNext(const ScrapeTime& now, const redis::Reply* replies) {
   if (state_ != State::kPlanned) return;
+  Consume(contract::WindowStart(now.unix_s(), window_s_), replies);
+}
+
+void RateLimitsCollector::Consume(std::int64_t start, const redis::Reply* replies) {
   state_ = State::kDone;
+  global_key_ = keys_.RateGlobal(start);
+  symbol_key_ = keys_.RateSymbol(start);
   const redis::Reply& global = replies[0];
   const redis::Reply& top = replies[1];
   if (global.is_string()) {

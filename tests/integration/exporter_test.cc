@@ -63,7 +63,7 @@ TEST(Exporter, EveryMetricExactOnKnownData) {
             (Labels{{"deployment=2026-01-19,git=0000000,version=test,", 1}}));
 }
 
-TEST(Exporter, SteadyStateNeedsTwoRoundTrips) {
+TEST(Exporter, SteadyStateNeedsOneRoundTrip) {
   RedisServer redis;
   LoadBasicFixture(redis);
   Harness h(redis);
@@ -72,9 +72,39 @@ TEST(Exporter, SteadyStateNeedsTwoRoundTrips) {
   Xadd(redis, "quantum:stream:safety.fault", t, 0, {"reason", "GLOBAL_RATE_EXCEEDED"});
   for (int i = 0; i < 3; ++i) {
     const auto out = h.Scrape();
-    EXPECT_EQ(Value(out, "quantum_safety_exporter_scrape_redis_round_trips"), 2);
+    EXPECT_EQ(Value(out, "quantum_safety_exporter_scrape_redis_round_trips"), 1);
     EXPECT_EQ(Value(out, "quantum_safety_faults_last_1h"), BasicFixture::kFaultsLastHour + 1);
   }
+}
+
+// The rate window's keys ride in the snapshot's MULTI (the previous scrape's
+// window and the next one) and Redis TIME in that same MULTI picks the reply,
+// so crossing a window boundary between scrapes still costs one round trip;
+// scrapes further apart than a window read it in a second round.
+TEST(Exporter, RateWindowFollowsRedisTimeInOneRoundTrip) {
+  RedisServer redis;
+  const std::int64_t now_s = redis.TimeMs() / 1000;
+  for (std::int64_t s = now_s - 2; s <= now_s + 30; ++s) {
+    redis.Command({"SET", contract::Keys("quantum:").RateGlobal(s), std::to_string(s % 100000)});
+  }
+  Harness h(redis, {"quantum:", std::chrono::seconds(1)});
+  const auto scrape = [&](int round_trips) {
+    const std::int64_t before = redis.TimeMs() / 1000;
+    const auto out = h.Scrape();
+    const std::int64_t after = redis.TimeMs() / 1000;
+    EXPECT_EQ(Value(out, "quantum_safety_exporter_scrape_redis_round_trips"), round_trips);
+    const double got = Value(out, "quantum_safety_rate_global_current_window");
+    EXPECT_TRUE(got == before % 100000 || got == after % 100000)
+        << got << " is not the window of " << before << ".." << after;
+  };
+  scrape(2);  // the first scrape learns the window from TIME
+  scrape(1);
+  const timespec next{1, 100 * 1000 * 1000};
+  nanosleep(&next, nullptr);
+  scrape(1);  // the next window, read in the snapshot
+  const timespec gap{2, 500 * 1000 * 1000};
+  nanosleep(&gap, nullptr);
+  scrape(2);  // two windows on: neither candidate, a second round
 }
 
 // The whole /metrics text for the basic fixture. Regenerate after an
