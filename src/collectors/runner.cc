@@ -124,48 +124,84 @@ void Runner::NoteError(const std::string& error) {
 }
 
 std::vector<Family> Runner::Scrape(redis::Deadline deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (in_flight_) {
+    // Share the collection in flight rather than queue a second one behind it.
+    const std::uint64_t waiting_for = generation_;
+    const auto start = clock_.Monotonic();
+    if (finished_.wait_until(lock, deadline, [&] { return generation_ != waiting_for; })) {
+      return latest_->families;
+    }
+    lock.unlock();
+    HealthSnapshot health;
+    for (const auto& c : collectors_)
+      health.collectors.push_back({std::string(c->name()), false, 0});
+    return Finish(std::move(health), {}, "a collection still in flight at this scrape's deadline",
+                  start);
+  }
+  in_flight_ = true;
+  lock.unlock();
+  std::vector<Family> out = Collect(deadline);
+  lock.lock();
+  auto result = std::make_shared<Result>();
+  result->families = out;
+  result->finished = clock_.Monotonic();
+  latest_ = std::move(result);
+  ++generation_;
+  in_flight_ = false;
+  finished_.notify_all();
+  return out;
+}
+
+std::shared_ptr<const Runner::Result> Runner::Latest() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return latest_;
+}
+
+// Runs with in_flight_ set: the only code that touches the collectors.
+std::vector<Family> Runner::Collect(redis::Deadline deadline) {
   const auto start = clock_.Monotonic();
-  std::unique_lock<std::timed_mutex> lock(mu_, std::defer_lock);
   HealthSnapshot health;
   std::vector<Family> out;
   std::string error;
-
-  if (!lock.try_lock_until(deadline)) {
-    error = "another scrape held Redis past this scrape's deadline";
-  } else {
-    std::fill(collector_seconds_.begin(), collector_seconds_.end(), 0.0);
-    const std::uint64_t trips_before = client_.round_trips();
-    ScrapeTime now;
-    const bool ok = RunRounds(deadline, &now, &error);
-    health.round_trips = client_.round_trips() - trips_before;
-    // A scrape that read a window in pages (start-up, a recreated stream)
-    // freed megabytes of replies; give them back rather than keep them as
-    // resident memory for the life of the process.
-    if (health.round_trips > kSteadyRoundTrips) malloc_trim(0);
-    health.redis_up = ok;
-    for (std::size_t i = 0; i < collectors_.size(); ++i) {
-      Collector& c = *collectors_[i];
-      CollectorResult result{std::string(c.name()), false, collector_seconds_[i]};
-      if (ok) {
-        std::vector<Family> families;
-        const auto t0 = clock_.Monotonic();
-        Status status = c.Emit(now, families);
-        result.seconds += Seconds(clock_.Monotonic() - t0);
-        if (status) {
-          if (!error.empty()) error += "; ";
-          error += std::string(c.name()) + ": " + *status;
-        } else {
-          result.success = true;
-        }
-        // A failed collector may still emit the part it is sure of.
-        for (Family& f : families) out.push_back(std::move(f));
+  std::fill(collector_seconds_.begin(), collector_seconds_.end(), 0.0);
+  const std::uint64_t trips_before = client_.round_trips();
+  ScrapeTime now;
+  const bool ok = RunRounds(deadline, &now, &error);
+  health.round_trips = client_.round_trips() - trips_before;
+  // A scrape that read a window in pages (start-up, a recreated stream)
+  // freed megabytes of replies; give them back rather than keep them as
+  // resident memory for the life of the process.
+  if (health.round_trips > kSteadyRoundTrips) malloc_trim(0);
+  health.redis_up = ok;
+  for (std::size_t i = 0; i < collectors_.size(); ++i) {
+    Collector& c = *collectors_[i];
+    CollectorResult result{std::string(c.name()), false, collector_seconds_[i]};
+    if (ok) {
+      std::vector<Family> families;
+      const auto t0 = clock_.Monotonic();
+      Status status = c.Emit(now, families);
+      result.seconds += Seconds(clock_.Monotonic() - t0);
+      if (status) {
+        if (!error.empty()) error += "; ";
+        error += std::string(c.name()) + ": " + *status;
       } else {
-        c.Abort();
+        result.success = true;
       }
-      health.collectors.push_back(std::move(result));
+      // A failed collector may still emit the part it is sure of.
+      for (Family& f : families) out.push_back(std::move(f));
+    } else {
+      c.Abort();
     }
+    health.collectors.push_back(std::move(result));
   }
-  std::lock_guard<std::mutex> stats_lock(stats_mu_);
+  return Finish(std::move(health), std::move(out), std::move(error), start);
+}
+
+// Counts the scrape, logs a changed error and appends the health families.
+std::vector<Family> Runner::Finish(HealthSnapshot health, std::vector<Family> out,
+                                   std::string error, std::chrono::steady_clock::time_point start) {
+  std::lock_guard<std::mutex> lock(mu_);
   if (!error.empty()) {
     ++errors_;
     last_error_timestamp_ = ToUnixSeconds(clock_.Wall());

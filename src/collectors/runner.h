@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,19 +19,35 @@
 
 namespace qst::collectors {
 
+// Thread safety: Scrape and Latest may be called from any thread. One
+// collection runs at a time per Runner (the Redis connection and the stream
+// cursors belong to it); a scrape that arrives while one is in flight shares
+// its result instead of starting another (single flight). Runners of
+// different targets share nothing and never wait for each other.
 class Runner {
  public:
   Runner(redis::Client& client, const Clock& clock, Logger& log, BuildInfo build,
          std::vector<std::unique_ptr<Collector>> collectors);
 
-  // Safe to call from several HTTP threads: scrapes run one at a time (the
-  // Redis connection and the stream cursors are shared); a scrape that cannot
-  // start before its deadline reports Redis as down rather than hang.
+  // The families of a collection that finished by `deadline`: this call's
+  // own, or the one in flight when it arrived. If that one is still running at
+  // the deadline, only the exporter's health is served, with Redis as down.
   std::vector<Family> Scrape(redis::Deadline deadline);
 
+  // The latest finished collection, for readers that must not start one (the
+  // status page): nullptr before the first.
+  struct Result {
+    std::vector<Family> families;
+    std::chrono::steady_clock::time_point finished;
+  };
+  std::shared_ptr<const Result> Latest() const;
+
  private:
+  std::vector<Family> Collect(redis::Deadline deadline);
   bool RunRounds(redis::Deadline deadline, ScrapeTime* now, std::string* error);
   void NoteError(const std::string& error);
+  std::vector<Family> Finish(HealthSnapshot health, std::vector<Family> out, std::string error,
+                             std::chrono::steady_clock::time_point start);
 
   redis::Client& client_;
   const Clock& clock_;
@@ -39,8 +56,11 @@ class Runner {
   std::vector<std::unique_ptr<Collector>> collectors_;
   std::vector<double> collector_seconds_;
 
-  std::timed_mutex mu_;  // one scrape at a time
-  std::mutex stats_mu_;  // counters, also touched by scrapes that time out waiting
+  mutable std::mutex mu_;  // guards everything below
+  std::condition_variable finished_;
+  bool in_flight_ = false;
+  std::uint64_t generation_ = 0;  // collections finished
+  std::shared_ptr<const Result> latest_;
   std::uint64_t scrapes_ = 0;
   std::uint64_t errors_ = 0;
   double last_error_timestamp_ = 0;

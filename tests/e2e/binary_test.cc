@@ -95,9 +95,12 @@ TEST(Binary, ConcurrentScrapersAllGetWholeAnswers) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(good.load(), kThreads * kScrapes);
-  const HttpResponse last = HttpGet(exporter.port(), "/metrics");
-  EXPECT_NE(last.body.find("\nquantum_safety_exporter_scrapes_total 101\n"), std::string::npos);
-  EXPECT_NE(last.body.find("\nquantum_safety_exporter_errors_total 0\n"), std::string::npos);
+  // Scrapes that arrive while a collection is in flight share it (single
+  // flight), so 4 x 25 requests cost between 25 and 100 collections.
+  auto last = exporter.Scrape();
+  EXPECT_GE(last["quantum_safety_exporter_scrapes_total"], kScrapes + 1);
+  EXPECT_LE(last["quantum_safety_exporter_scrapes_total"], kThreads * kScrapes + 1);
+  EXPECT_EQ(last["quantum_safety_exporter_errors_total"], 0);
 }
 
 TEST(Binary, HostileHttpClientsDoNotHurtIt) {
