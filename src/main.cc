@@ -5,18 +5,53 @@
 #include <vector>
 
 #include "build_info.h"
-#include "collectors/registry.h"
-#include "collectors/runner.h"
+#include "collectors/target_set.h"
 #include "config/config.h"
 #include "contract/keys.h"
 #include "http/exposition.h"
 #include "http/landing_page.h"
 #include "http/server.h"
-#include "redis/hiredis_client.h"
 #include "util/clock.h"
 #include "util/duration.h"
 #include "util/log.h"
 #include "util/systemd.h"
+
+namespace {
+
+// The status page reuses a collection younger than this instead of starting
+// one per open tab; an older one is refreshed (single flight, shared).
+constexpr std::chrono::seconds kStatusMaxAge{10};
+
+qst::http::Answer ProbeAnswer(qst::collectors::TargetSet& targets, const std::string& name,
+                              qst::http::Deadline deadline) {
+  auto target = targets.Find(name);
+  if (!target.ok()) return {400, target.error() + "\n", {}};
+  return {200, qst::http::RenderText((*target)->Scrape(deadline, true)), {}};
+}
+
+qst::http::Answer StatusAnswer(qst::collectors::TargetSet& targets, const std::string& name,
+                               qst::http::Deadline deadline, const qst::Clock& clock) {
+  qst::collectors::Target* target = &targets.default_target();
+  if (!name.empty()) {
+    auto found = targets.Find(name);
+    if (!found.ok()) return {400, found.error() + "\n", {}};
+    target = *found;
+  }
+  const bool labelled = !name.empty();
+  auto latest = target->Latest(labelled);
+  const auto now = clock.Monotonic();
+  if (!latest || now - latest->finished > kStatusMaxAge) {
+    return {200,
+            qst::http::RenderText(target->Scrape(deadline, labelled)),
+            {{"X-Result-Age-Seconds", "0"}}};
+  }
+  const double age = std::chrono::duration<double>(now - latest->finished).count();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", age);
+  return {200, qst::http::RenderText(latest->families), {{"X-Result-Age-Seconds", buf}}};
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   const qst::collectors::BuildInfo build{qst::build::kVersion, qst::build::kDeployment,
@@ -40,16 +75,24 @@ int main(int argc, char** argv) {
 
   qst::Logger log(cfg.log_level);
   qst::SystemClock clock;
-  qst::redis::HiredisClient redis({cfg.redis, cfg.redis_timeout}, clock, log);
-  const qst::contract::Keys keys(cfg.key_prefix);
-  qst::collectors::Runner runner(redis, clock, log, build,
-                                 qst::collectors::DefaultCollectors(keys, cfg.rate_window, log));
+  qst::collectors::TargetOptions shared{{}, cfg.redis_timeout, build};
+  qst::collectors::TargetOptions default_target = shared;
+  default_target.spec = cfg.DefaultTarget();
+  qst::collectors::TargetSet targets(std::move(default_target), cfg.targets, shared, clock, log);
 
-  const qst::http::LandingPageInfo page{build.version, cfg.telemetry_path, cfg.redis.Redacted()};
-  qst::http::Handlers handlers{[&runner](qst::http::Deadline deadline) {
-                                 return qst::http::RenderText(runner.Scrape(deadline));
-                               },
-                               [html = qst::http::RenderLandingPage(page)] { return html; }};
+  const qst::http::LandingPageInfo page{build.version, cfg.telemetry_path, cfg.redis.Redacted(),
+                                        targets.names()};
+  qst::http::Handlers handlers{
+      [&targets](qst::http::Deadline deadline) {
+        return qst::http::RenderText(targets.default_target().Scrape(deadline, false));
+      },
+      [&targets](const std::string& name, qst::http::Deadline deadline) {
+        return ProbeAnswer(targets, name, deadline);
+      },
+      [&targets, &clock](const std::string& name, qst::http::Deadline deadline) {
+        return StatusAnswer(targets, name, deadline, clock);
+      },
+      [html = qst::http::RenderLandingPage(page)] { return html; }};
   auto server =
       qst::http::Server::Start({cfg.listen_address, cfg.telemetry_path}, std::move(handlers), log);
   if (!server.ok()) {
@@ -62,6 +105,7 @@ int main(int argc, char** argv) {
                          {"port", ports},
                          {"telemetry_path", cfg.telemetry_path},
                          {"redis", cfg.redis.Redacted()},
+                         {"targets", std::to_string(cfg.targets.size())},
                          {"key_prefix", cfg.key_prefix},
                          {"rate_window", qst::FormatDuration(cfg.rate_window)},
                          {"version", build.version}});

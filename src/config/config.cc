@@ -23,25 +23,8 @@ struct Raw {
   std::string key_prefix = "quantum:";
   std::string rate_window = "60s";
   std::string log_level = "info";
+  std::string config_file;
 };
-
-struct Secret {
-  std::string value;
-};
-
-Result<Secret, std::string> ReadPasswordFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "cannot read --redis.password-file " + path;
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  std::string pw = buf.str();
-  while (!pw.empty() && (pw.back() == '\n' || pw.back() == '\r')) pw.pop_back();
-  if (pw.empty()) return "--redis.password-file " + path + " is empty";
-  if (pw.find('\n') != std::string::npos) {
-    return "--redis.password-file " + path + " must hold one line";
-  }
-  return Secret{pw};
-}
 
 Result<Config, std::string> Validate(const Raw& raw) {
   Config c;
@@ -66,7 +49,7 @@ Result<Config, std::string> Validate(const Raw& raw) {
       return std::string(
           "give the Redis password in --redis.addr or in --redis.password-file, not both");
     }
-    auto pw = ReadPasswordFile(raw.password_file);
+    auto pw = ReadSecretFile(raw.password_file, "--redis.password-file");
     if (!pw.ok()) return pw.error();
     c.redis.password = pw->value;
   }
@@ -87,6 +70,12 @@ Result<Config, std::string> Validate(const Raw& raw) {
 
   if (!ParseLogLevel(raw.log_level, &c.log_level)) {
     return "--log.level: \"" + raw.log_level + "\" is not one of debug, info, warn, error";
+  }
+  if (!raw.config_file.empty()) {
+    auto targets = LoadTargetsFile(raw.config_file, c.DefaultTarget());
+    if (!targets.ok()) return "--config.file " + targets.error();
+    c.config_file = raw.config_file;
+    c.targets = std::move(*targets);
   }
   return c;
 }
@@ -125,6 +114,9 @@ ParseResult Parse(const std::vector<std::string>& argv, const collectors::BuildI
   app.add_option("--log.level", raw.log_level, "debug, info, warn or error")
       ->envname("QSE_LOG_LEVEL")
       ->capture_default_str();
+  app.add_option("--config.file", raw.config_file,
+                 "YAML file naming further kernels, served on /probe?target=<name>")
+      ->envname("QSE_CONFIG_FILE");
   app.add_flag("--version", version, "Print the version and exit");
 
   std::vector<const char*> args;

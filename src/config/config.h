@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "collectors/exporter_health.h"
+#include "config/targets.h"
 #include "redis/address.h"
 #include "util/log.h"
 
@@ -21,6 +22,12 @@ struct Config {
   std::string key_prefix = "quantum:";
   std::chrono::seconds rate_window{60};
   LogLevel log_level = LogLevel::kInfo;
+  // --config.file: further kernels, served on /probe?target=<name>.
+  std::string config_file;
+  std::vector<TargetSpec> targets;
+
+  // The flags' kernel, served on the telemetry path.
+  TargetSpec DefaultTarget() const { return {"", redis, key_prefix, rate_window, {}}; }
 };
 
 struct ParseResult {

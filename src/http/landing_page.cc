@@ -46,6 +46,9 @@ std::string RenderLandingPage(const LandingPageInfo& info) {
   ReplaceAll(page, "{{TELEMETRY_PATH}}", HtmlEscape(info.telemetry_path));
   ReplaceAll(page, "{{VERSION}}", HtmlEscape(info.version));
   ReplaceAll(page, "{{REDIS}}", HtmlEscape(info.redis_address));
+  std::string targets;
+  for (const std::string& t : info.targets) targets += (targets.empty() ? "" : ",") + t;
+  ReplaceAll(page, "{{TARGETS}}", HtmlEscape(targets));
   return page;
 }
 

@@ -4,13 +4,15 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace qst::http {
 
 struct LandingPageInfo {
   std::string version;
   std::string telemetry_path;
-  std::string redis_address;  // redacted
+  std::string redis_address;         // redacted
+  std::vector<std::string> targets;  // --config.file names ([a-z0-9_-]+)
 };
 
 std::string RenderLandingPage(const LandingPageInfo& info);

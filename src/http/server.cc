@@ -18,15 +18,33 @@ constexpr double kMinScrapeSeconds = 0.1;
 constexpr double kMaxScrapeSeconds = 300;
 
 void Respond(mg_connection* conn, int status, const char* type, const std::string& body, bool head,
-             const char* extra_header = nullptr, const char* extra_value = nullptr) {
+             const std::vector<std::pair<std::string, std::string>>& headers = {}) {
   mg_response_header_start(conn, status);
   mg_response_header_add(conn, "Content-Type", type, -1);
   mg_response_header_add(conn, "Content-Length", std::to_string(body.size()).c_str(), -1);
   mg_response_header_add(conn, "Cache-Control", "no-store", -1);
   mg_response_header_add(conn, "X-Content-Type-Options", "nosniff", -1);
-  if (extra_header != nullptr) mg_response_header_add(conn, extra_header, extra_value, -1);
+  for (const auto& [name, value] : headers) {
+    mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
+  }
   mg_response_header_send(conn);
   if (!head && !body.empty()) mg_write(conn, body.data(), body.size());
+}
+
+// The `target` query parameter; empty when absent. False when it is there
+// more than once or too long to be a target name.
+bool TargetParam(const mg_request_info* req, std::string* out) {
+  out->clear();
+  if (req->query_string == nullptr) return true;
+  const std::size_t len = std::strlen(req->query_string);
+  char buf[128];
+  const int n = mg_get_var2(req->query_string, len, "target", buf, sizeof buf, 0);
+  if (n == -1) return true;  // absent
+  if (n < 0) return false;   // too long or undecodable
+  char second[2];
+  if (mg_get_var2(req->query_string, len, "target", second, sizeof second, 1) != -1) return false;
+  *out = std::string(buf, static_cast<std::size_t>(n));
+  return true;
 }
 
 int LogMessage(const mg_connection* conn, const char* message) {
@@ -126,23 +144,43 @@ int Server::Dispatch(mg_connection* conn) {
   const std::string method = req->request_method != nullptr ? req->request_method : "";
   const std::string path = req->local_uri != nullptr ? req->local_uri : "";
   const bool head = method == "HEAD";
-  const bool known =
-      path == options_.telemetry_path || path == "/" || path == "/-/healthy" || path == "/-/ready";
+  const bool known = path == options_.telemetry_path || path == "/" || path == "/-/healthy" ||
+                     path == "/-/ready" || path == "/probe" || path == "/status/metrics";
   if (!known) {
     Respond(conn, 404, "text/plain; charset=utf-8", "not found\n", head);
     return 404;
   }
   if (method != "GET" && !head) {
-    Respond(conn, 405, "text/plain; charset=utf-8", "method not allowed\n", false, "Allow",
-            "GET, HEAD");
+    Respond(conn, 405, "text/plain; charset=utf-8", "method not allowed\n", false,
+            {{"Allow", "GET, HEAD"}});
     return 405;
   }
-  if (path == options_.telemetry_path) {
-    const auto budget = ScrapeBudget(mg_get_header(conn, "X-Prometheus-Scrape-Timeout-Seconds"),
-                                     options_.default_scrape_timeout);
-    const std::string body = handlers_.metrics(std::chrono::steady_clock::now() + budget);
-    Respond(conn, 200, kMetricsType, body, head);
+  const bool scrape = path == options_.telemetry_path || path == "/probe";
+  if (scrape && head) {
+    // HEAD says the endpoint is there; it does not collect.
+    Respond(conn, 200, kMetricsType, "", true);
     return 200;
+  }
+  const auto budget = ScrapeBudget(mg_get_header(conn, "X-Prometheus-Scrape-Timeout-Seconds"),
+                                   options_.default_scrape_timeout);
+  const Deadline deadline = std::chrono::steady_clock::now() + budget;
+  if (path == options_.telemetry_path) {
+    Respond(conn, 200, kMetricsType, handlers_.metrics(deadline), head);
+    return 200;
+  }
+  if (path == "/probe" || path == "/status/metrics") {
+    std::string target;
+    Answer a;
+    if (!TargetParam(req, &target)) {
+      a = {400, "the target parameter must be given once, as a target name\n", {}};
+    } else if (path == "/probe") {
+      a = handlers_.probe(target, deadline);
+    } else {
+      a = handlers_.status(target, deadline);
+    }
+    Respond(conn, a.status, a.status == 200 ? kMetricsType : "text/plain; charset=utf-8", a.body,
+            head, a.headers);
+    return a.status;
   }
   if (path == "/-/healthy" || path == "/-/ready") {
     // Ready means able to answer scrapes. It deliberately ignores Redis: an

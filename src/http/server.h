@@ -1,5 +1,5 @@
-// The exporter's HTTP endpoints on civetweb: the telemetry path, /-/healthy,
-// /-/ready and a landing page. Handlers never let an exception reach
+// The exporter's HTTP endpoints on civetweb: the telemetry path, /probe,
+// /status/metrics, /-/healthy, /-/ready and a landing page. Handlers never let an exception reach
 // civetweb (that would terminate the process) and never block past the
 // scrape's deadline.
 #pragma once
@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "util/log.h"
@@ -27,9 +28,22 @@ struct ServerOptions {
   std::chrono::milliseconds default_scrape_timeout{10000};
 };
 
+// An answer a handler chose: status, body (text), and extra headers.
+struct Answer {
+  int status = 200;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
 struct Handlers {
   // Renders the exposition text; must finish by the deadline.
   std::function<std::string(Deadline)> metrics;
+  // /probe?target=<name>: exposition text, or 400 with a one-line reason for
+  // a name --config.file does not list.
+  std::function<Answer(const std::string& target, Deadline)> probe;
+  // /status/metrics?target=<name> (empty: the default target): the latest
+  // result for the status page, which must not start a collection per view.
+  std::function<Answer(const std::string& target, Deadline)> status;
   // HTML of the landing page.
   std::function<std::string()> landing_page;
 };

@@ -102,6 +102,23 @@ Logger::Logger(LogLevel min_level)
 
 Logger::Logger(LogLevel min_level, Sink sink) : min_level_(min_level), sink_(std::move(sink)) {}
 
+Logger::Logger(Logger& parent, std::string_view key, std::string_view value)
+    : min_level_(parent.min_level_), parent_(&parent), context_(parent.context_) {
+  context_ += ' ';
+  context_ += key;
+  context_ += '=';
+  AppendLogfmtValue(context_, value);
+}
+
+void Logger::Write(const std::string& line) {
+  if (parent_ != nullptr) {
+    parent_->Write(line);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  sink_(line);
+}
+
 void Logger::Log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields) {
   if (!Enabled(level)) return;
   std::string line = "ts=" + Timestamp() + " level=" + std::string(LevelName(level)) + " msg=";
@@ -112,9 +129,9 @@ void Logger::Log(LogLevel level, std::string_view msg, std::initializer_list<Log
     line += '=';
     AppendLogfmtValue(line, value);
   }
+  line += context_;
   line += '\n';
-  std::lock_guard<std::mutex> lock(mu_);
-  sink_(line);
+  Write(line);
 }
 
 }  // namespace qst

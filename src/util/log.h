@@ -24,6 +24,11 @@ class Logger {
 
   explicit Logger(LogLevel min_level);  // writes to stderr
   Logger(LogLevel min_level, Sink sink);
+  // Writes through `parent`, with `key=value` added to every line (the target
+  // a line is about, say). `parent` must outlive it.
+  Logger(Logger& parent, std::string_view key, std::string_view value);
+  Logger(const Logger&) = delete;
+  Logger& operator=(const Logger&) = delete;
 
   bool Enabled(LogLevel level) const { return level >= min_level_; }
   void Log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields = {});
@@ -42,9 +47,13 @@ class Logger {
   }
 
  private:
+  void Write(const std::string& line);
+
   LogLevel min_level_;
   Sink sink_;
-  std::mutex mu_;  // one line at a time from concurrent scrapes
+  Logger* parent_ = nullptr;
+  std::string context_;  // " key=value" fields every line carries
+  std::mutex mu_;        // one line at a time from concurrent scrapes
 };
 
 // Appends `value` to `out` in logfmt: bare if it is a plain token, otherwise
