@@ -45,7 +45,11 @@ case "${1:-}" in
       echo "scrape_job.yml and the job in prometheus.yml differ"
       exit 1
     fi
-    echo "scrape job snippet matches the example" ;;
+    echo "scrape job snippet matches the example"
+    # The probe job for several kernels is a valid scrape config too.
+    { printf 'scrape_configs:\n'; grep -v '^ *#' deploy/prometheus/probe_job.yml | sed 's/^/  /'; } \
+      >"$tmp/probe.yml"
+    promtool check config "$tmp/probe.yml" ;;
   alertmanager)
     amtool check-config deploy/alertmanager/alertmanager.yml
     route() { amtool config routes test --config.file=deploy/alertmanager/alertmanager.yml "$@" 2>/dev/null; }
@@ -91,6 +95,7 @@ case "${1:-}" in
 ./usr/share/quantum-safety-telemetry/prometheus/prometheus.yml
 ./usr/share/quantum-safety-telemetry/prometheus/rules/quantum_safety.rules.yml
 ./usr/share/quantum-safety-telemetry/prometheus/rules/quantum_safety_meta.rules.yml
+./usr/share/quantum-safety-telemetry/prometheus/probe_job.yml
 ./usr/share/quantum-safety-telemetry/prometheus/scrape_job.yml
 ./usr/share/quantum-safety-telemetry/redis/safety_kernel.lua
 LIST
