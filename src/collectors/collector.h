@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/descriptor.h"
 #include "collectors/families.h"
 #include "redis/client.h"
 

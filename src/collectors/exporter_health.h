@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "collectors/descriptor.h"
 #include "collectors/families.h"
 
 namespace qst::collectors {
@@ -33,5 +34,7 @@ struct HealthSnapshot {
 };
 
 std::vector<Family> HealthFamilies(const HealthSnapshot& s, const BuildInfo& build);
+// The descriptors of the families above.
+const std::vector<MetricDesc>& HealthDescriptors();
 
 }  // namespace qst::collectors

@@ -38,6 +38,90 @@ std::string Field(const redis::EntryView& e, std::string_view name) {
 
 }  // namespace
 
+const MetricDesc kStreamLength{"quantum_safety_fault_stream_length",
+                               prometheus::MetricType::Gauge,
+                               "",
+                               "Entries in the fault stream now (XLEN) (stream {key}).",
+                               "entries in the fault stream now",
+                               "`XLEN quantum:stream:safety.fault`",
+                               true};
+const MetricDesc kTotal{
+    "quantum_safety_faults_total",
+    prometheus::MetricType::Counter,
+    "",
+    "Faults ever added to the fault stream (XINFO STREAM entries-added) (stream {key}); a step "
+    "backwards (older snapshot, recreated stream) is held, not a reset.",
+    "faults ever added to the stream (kernel-exact, held through steps backwards); use "
+    "`rate()`/`increase()` on this, never on `faults_last_1h` (a gauge that falls as faults age "
+    "out)",
+    "`XINFO STREAM` entries-added",
+    false};
+const MetricDesc kNewestTime{
+    "quantum_safety_last_fault_timestamp",
+    prometheus::MetricType::Gauge,
+    "",
+    "Unix time in seconds of the newest fault, from its entry ID (stream {key}); 0 when the stream "
+    "is empty.",
+    "Unix seconds of the newest fault (entry ID milliseconds / 1000); 0 when the stream is empty",
+    "`XINFO STREAM` last-entry",
+    true};
+const MetricDesc kNewestInfo{"quantum_safety_last_fault_info",
+                             prometheus::MetricType::Gauge,
+                             "reason,side,symbol",
+                             "Always 1; labels are the reason, side and symbol fields of the "
+                             "newest fault (stream {key}) (\"unknown\" when missing).",
+                             "always 1; labels from the newest fault's fields, `\"unknown\"` when "
+                             "missing; no sample when the stream is empty",
+                             "`XINFO STREAM` last-entry",
+                             true};
+const MetricDesc kTotalsByReason{
+    "quantum_safety_faults_by_reason_total",
+    prometheus::MetricType::Counter,
+    "reason",
+    "Faults by their reason field: the kernel's exact counts from hash {hash} when it keeps one, "
+    "otherwise faults read from the stream (stream {key}) since the exporter started (never "
+    "history). Steps backwards are held or start over at 0, never read as new faults; at most 31 "
+    "reasons, the rest as \"other\".",
+    "faults by `reason`: the kernel's exact counts when it keeps the hash; otherwise the "
+    "exporter's own count since it started (see below)",
+    "`HGETALL quantum:safety:faults:by_reason`, else incremental reads",
+    false};
+const MetricDesc kLastHourCount{
+    "quantum_safety_faults_last_1h",
+    prometheus::MetricType::Gauge,
+    "",
+    "Faults whose entry ID time is within the last 3600 s of Redis TIME (stream {key}).",
+    "faults whose entry-ID time t satisfies now - 3600 s < t (future entries count)",
+    "incremental count, see below",
+    true};
+const MetricDesc kLastHourByReason{"quantum_safety_faults_last_1h_by_reason",
+                                   prometheus::MetricType::Gauge,
+                                   "reason",
+                                   "Faults within the last 3600 s by their reason field (stream "
+                                   "{key}); at most 31 reasons, the rest as \"other\".",
+                                   "`faults_last_1h` split by the `reason` field (`\"unknown\"` "
+                                   "when missing); reasons with a count of 0 have no sample",
+                                   "incremental count",
+                                   false};
+const MetricDesc kLastHourBySymbol{
+    "quantum_safety_faults_last_1h_by_symbol",
+    prometheus::MetricType::Gauge,
+    "symbol",
+    "Faults within the last 3600 s for the 10 symbols with the most, by their symbol field (stream "
+    "{key}); 255 symbols tracked at a time, the rest as \"other\".",
+    "faults within the last hour for the 10 symbols with the most (ties by name); 255 symbols are "
+    "tracked at a time, further ones count as `\"other\"`; a drill-down, so a symbol's series "
+    "stops when it leaves the top 10",
+    "incremental count",
+    false};
+
+const std::vector<MetricDesc>& FaultsCollector::Descriptors() {
+  static const std::vector<MetricDesc> all = {kStreamLength,     kTotal,           kNewestTime,
+                                              kNewestInfo,       kTotalsByReason,  kLastHourCount,
+                                              kLastHourByReason, kLastHourBySymbol};
+  return all;
+}
+
 FaultsCollector::FaultsCollector(const contract::Keys& keys, Logger& log, std::size_t page_size)
     : StreamCollector({keys.FaultStream(), kLastHour, "reason", page_size, kMaxReasons, 4 << 20,
                        "symbol", kMaxSymbols},
@@ -88,13 +172,8 @@ Status FaultsCollector::ReadKernelCounts(const redis::Reply& reply) {
   return std::nullopt;
 }
 
-Family FaultsCollector::TotalsByReason(const std::string& from) const {
-  Family totals = CounterFamily(
-      "quantum_safety_faults_by_reason_total",
-      "Faults by their reason field: the kernel's exact counts from hash " + counts_key_ +
-          " when it keeps one, otherwise faults read from the stream" + from +
-          " since the exporter started (never history). Steps backwards are held or start "
-          "over at 0, never read as new faults; at most 31 reasons, the rest as \"other\".");
+Family FaultsCollector::TotalsByReason() const {
+  Family totals = FamilyOf(kTotalsByReason, {{"{key}", key()}, {"{hash}", counts_key_}});
   if (kernel_counts_) {
     for (const auto& [reason, counter] : kernel_totals_) {
       AddSample(totals, static_cast<double>(counter.served()), {{"reason", reason}});
@@ -110,27 +189,25 @@ Family FaultsCollector::TotalsByReason(const std::string& from) const {
 Status FaultsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
   if (Status s = FinishScrape(now)) return s;
   const StreamWindow& w = window();
-  const bool exists = w.exists();
-  const std::string from = FromKey(key());
+  const HelpKeys keys = {{"{key}", key()}};
+  out.push_back(Single(kStreamLength, w.exists() ? static_cast<double>(w.info().length) : 0, keys));
+  out.push_back(Single(kTotal, static_cast<double>(entries_added()), keys));
+  EmitNewest(out);
+  if (!counts_status_) out.push_back(TotalsByReason());
+  if (w.caught_up()) {
+    out.push_back(Single(kLastHourCount, static_cast<double>(w.index().count()), keys));
+    out.push_back(LastHourByReason());
+    out.push_back(LastHourTopSymbols());
+  }
+  return counts_status_;
+}
 
-  out.push_back(Gauge("quantum_safety_fault_stream_length",
-                      "Entries in the fault stream now (XLEN)" + from + ".",
-                      exists ? static_cast<double>(w.info().length) : 0));
-  out.push_back(
-      Counter("quantum_safety_faults_total",
-              "Faults ever added to the fault stream (XINFO STREAM entries-added)" + from +
-                  "; a step backwards (older snapshot, recreated stream) is held, not a reset.",
-              static_cast<double>(entries_added())));
-
-  const auto& last = exists ? w.info().last_entry : std::nullopt;
-  out.push_back(Gauge("quantum_safety_last_fault_timestamp",
-                      "Unix time in seconds of the newest fault, from its entry ID" + from +
-                          "; 0 when the stream is empty.",
-                      last ? static_cast<double>(last->id.ms) / 1000.0 : 0));
-  Family info = GaugeFamily("quantum_safety_last_fault_info",
-                            "Always 1; labels are the reason, side and symbol fields of the "
-                            "newest fault" +
-                                from + " (\"unknown\" when missing).");
+void FaultsCollector::EmitNewest(std::vector<Family>& out) const {
+  const StreamWindow& w = window();
+  const auto& last = w.exists() ? w.info().last_entry : std::nullopt;
+  out.push_back(Single(kNewestTime, last ? static_cast<double>(last->id.ms) / 1000.0 : 0,
+                       {{"{key}", key()}}));
+  Family info = FamilyOf(kNewestInfo, {{"{key}", key()}});
   if (last) {
     AddSample(info, 1,
               {{"reason", Field(*last, "reason")},
@@ -138,48 +215,40 @@ Status FaultsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
                {"symbol", Field(*last, "symbol")}});
   }
   out.push_back(std::move(info));
+}
 
-  if (!counts_status_) out.push_back(TotalsByReason(from));
-
-  if (w.caught_up()) {
-    out.push_back(
-        Gauge("quantum_safety_faults_last_1h",
-              "Faults whose entry ID time is within the last 3600 s of Redis TIME" + from + ".",
-              static_cast<double>(w.index().count())));
-    Family by_reason = GaugeFamily("quantum_safety_faults_last_1h_by_reason",
-                                   "Faults within the last 3600 s by their reason field" + from +
-                                       "; at most 31 reasons, the rest as \"other\".");
-    const LabelTable& labels = w.labels();
-    for (std::size_t id = 0; id < labels.size(); ++id) {
-      const auto n = w.index().count(static_cast<WindowIndex::LabelId>(id));
-      if (n > 0) {
-        AddSample(by_reason, static_cast<double>(n),
-                  {{"reason", labels.Value(static_cast<WindowIndex::LabelId>(id))}});
-      }
+Family FaultsCollector::LastHourByReason() const {
+  const StreamWindow& w = window();
+  Family by_reason = FamilyOf(kLastHourByReason, {{"{key}", key()}});
+  const LabelTable& labels = w.labels();
+  for (std::size_t id = 0; id < labels.size(); ++id) {
+    const auto n = w.index().count(static_cast<WindowIndex::LabelId>(id));
+    if (n > 0) {
+      AddSample(by_reason, static_cast<double>(n),
+                {{"reason", labels.Value(static_cast<WindowIndex::LabelId>(id))}});
     }
-    out.push_back(std::move(by_reason));
-
-    const LabelTable& symbols = w.second_labels();
-    std::vector<std::pair<std::uint64_t, std::string>> counts;
-    for (std::size_t id = 0; id < symbols.size(); ++id) {
-      const auto n = w.index().second_count(static_cast<WindowIndex::LabelId>(id));
-      if (n > 0) counts.emplace_back(n, symbols.Value(static_cast<WindowIndex::LabelId>(id)));
-    }
-    const std::size_t top = std::min(kTopSymbols, counts.size());
-    std::partial_sort(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(top),
-                      counts.end(), [](const auto& a, const auto& b) {
-                        return a.first != b.first ? a.first > b.first : a.second < b.second;
-                      });
-    Family by_symbol = GaugeFamily(
-        "quantum_safety_faults_last_1h_by_symbol",
-        "Faults within the last 3600 s for the 10 symbols with the most, by their symbol field" +
-            from + "; 255 symbols tracked at a time, the rest as \"other\".");
-    for (std::size_t i = 0; i < top; ++i) {
-      AddSample(by_symbol, static_cast<double>(counts[i].first), {{"symbol", counts[i].second}});
-    }
-    out.push_back(std::move(by_symbol));
   }
-  return counts_status_;
+  return by_reason;
+}
+
+Family FaultsCollector::LastHourTopSymbols() const {
+  const StreamWindow& w = window();
+  const LabelTable& symbols = w.second_labels();
+  std::vector<std::pair<std::uint64_t, std::string>> counts;
+  for (std::size_t id = 0; id < symbols.size(); ++id) {
+    const auto n = w.index().second_count(static_cast<WindowIndex::LabelId>(id));
+    if (n > 0) counts.emplace_back(n, symbols.Value(static_cast<WindowIndex::LabelId>(id)));
+  }
+  const std::size_t top = std::min(kTopSymbols, counts.size());
+  std::partial_sort(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(top), counts.end(),
+                    [](const auto& a, const auto& b) {
+                      return a.first != b.first ? a.first > b.first : a.second < b.second;
+                    });
+  Family by_symbol = FamilyOf(kLastHourBySymbol, {{"{key}", key()}});
+  for (std::size_t i = 0; i < top; ++i) {
+    AddSample(by_symbol, static_cast<double>(counts[i].first), {{"symbol", counts[i].second}});
+  }
+  return by_symbol;
 }
 
 }  // namespace qst::collectors

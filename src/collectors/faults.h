@@ -16,13 +16,17 @@ class FaultsCollector final : public StreamCollector {
  public:
   FaultsCollector(const contract::Keys& keys, Logger& log, std::size_t page_size = 2000);
   std::string_view name() const override { return "faults"; }
+  static const std::vector<MetricDesc>& Descriptors();
   void PlanSnapshot(std::vector<redis::Command>& out) override;
   void ConsumeSnapshot(const ScrapeTime& now, const redis::Reply* replies) override;
   Status Emit(const ScrapeTime& now, std::vector<Family>& out) override;
 
  private:
   Status ReadKernelCounts(const redis::Reply& reply);
-  Family TotalsByReason(const std::string& from) const;
+  Family TotalsByReason() const;
+  void EmitNewest(std::vector<Family>& out) const;
+  Family LastHourByReason() const;
+  Family LastHourTopSymbols() const;
 
   std::string counts_key_;
   std::size_t counts_reply_ = 0;  // index of the HGETALL reply in this scrape's snapshot

@@ -10,6 +10,7 @@ class IntentsCollector final : public StreamCollector {
  public:
   IntentsCollector(const contract::Keys& keys, Logger& log, std::size_t page_size = 2000);
   std::string_view name() const override { return "intents"; }
+  static const std::vector<MetricDesc>& Descriptors();
   Status Emit(const ScrapeTime& now, std::vector<Family>& out) override;
 };
 

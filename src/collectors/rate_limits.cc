@@ -22,6 +22,38 @@ bool ParseNumber(const std::string& s, double* out) {
 
 }  // namespace
 
+const MetricDesc kGlobal{
+    "quantum_safety_rate_global_current_window",
+    prometheus::MetricType::Gauge,
+    "",
+    "Intents counted in the current rate window (key {key}global:<window_start>); 0 if absent.",
+    "the current window's global counter, 0 if absent",
+    "`GET quantum:safety:rate:global:<ws>`",
+    true};
+const MetricDesc kTop{"quantum_safety_rate_symbol_top",
+                      prometheus::MetricType::Gauge,
+                      "rank,symbol",
+                      "Top 5 symbols of the current rate window by intents (sorted set "
+                      "{key}symbol:<window_start>, ZREVRANGE order).",
+                      "top 5 symbols of the current window, rank \"1\"..\"5\" in `ZREVRANGE` order "
+                      "(equal scores: reverse lexical, as Redis orders them); value = intents",
+                      "`ZREVRANGE quantum:safety:rate:symbol:<ws> 0 4 WITHSCORES`",
+                      true};
+const MetricDesc kTopInfo{
+    "quantum_safety_rate_symbol_top5_info",
+    prometheus::MetricType::Gauge,
+    "symbols",
+    "Always 1; label symbols lists the current top 5 symbols of {key}symbol:<window_start> in rank "
+    "order, \"none\" if empty.",
+    "always 1; the top symbols comma-joined in rank order, `\"none\"` when empty",
+    "same",
+    true};
+
+const std::vector<MetricDesc>& RateLimitsCollector::Descriptors() {
+  static const std::vector<MetricDesc> all = {kGlobal, kTop, kTopInfo};
+  return all;
+}
+
 RateLimitsCollector::RateLimitsCollector(const contract::Keys& keys, std::chrono::seconds window)
     : keys_(keys), window_s_(window.count()) {}
 
@@ -98,16 +130,9 @@ void RateLimitsCollector::Consume(std::int64_t start, const redis::Reply* replie
 Status RateLimitsCollector::Emit(const ScrapeTime& /*now*/, std::vector<Family>& out) {
   if (state_ != State::kDone) return std::string("rate window keys were not read");
   const std::string pattern = keys_.prefix() + "safety:rate:";
-  if (!global_status_) {
-    out.push_back(Gauge("quantum_safety_rate_global_current_window",
-                        "Intents counted in the current rate window (key " + pattern +
-                            "global:<window_start>); 0 if absent.",
-                        global_));
-  }
+  if (!global_status_) out.push_back(Single(kGlobal, global_, {{"{key}", pattern}}));
   if (!top_status_) {
-    Family top = GaugeFamily("quantum_safety_rate_symbol_top",
-                             "Top 5 symbols of the current rate window by intents (sorted set " +
-                                 pattern + "symbol:<window_start>, ZREVRANGE order).");
+    Family top = FamilyOf(kTop, {{"{key}", pattern}});
     std::string joined;
     for (std::size_t i = 0; i < top_.size(); ++i) {
       AddSample(top, top_[i].second, {{"rank", std::to_string(i + 1)}, {"symbol", top_[i].first}});
@@ -115,10 +140,7 @@ Status RateLimitsCollector::Emit(const ScrapeTime& /*now*/, std::vector<Family>&
       joined += top_[i].first;
     }
     out.push_back(std::move(top));
-    Family info =
-        GaugeFamily("quantum_safety_rate_symbol_top5_info",
-                    "Always 1; label symbols lists the current top 5 symbols of " + pattern +
-                        "symbol:<window_start> in rank order, \"none\" if empty.");
+    Family info = FamilyOf(kTopInfo, {{"{key}", pattern}});
     AddSample(info, 1, {{"symbols", joined.empty() ? "none" : joined}});
     out.push_back(std::move(info));
   }

@@ -20,6 +20,7 @@ class RateLimitsCollector final : public Collector {
   RateLimitsCollector(const contract::Keys& keys, std::chrono::seconds window);
 
   std::string_view name() const override { return "rate_limits"; }
+  static const std::vector<MetricDesc>& Descriptors();
   // The window's keys depend on Redis TIME, taken in the same MULTI: the
   // snapshot reads the window of the previous scrape's TIME and the one after
   // it, and TIME picks the reply. Only when neither is now's window (the first

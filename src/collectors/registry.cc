@@ -1,5 +1,6 @@
 #include "collectors/registry.h"
 
+#include "collectors/exporter_health.h"
 #include "collectors/faults.h"
 #include "collectors/intents.h"
 #include "collectors/rate_limits.h"
@@ -16,6 +17,16 @@ std::vector<std::unique_ptr<Collector>> DefaultCollectors(const contract::Keys& 
   out.push_back(std::make_unique<IntentsCollector>(keys, log));
   out.push_back(std::make_unique<RateLimitsCollector>(keys, rate_window));
   return out;
+}
+
+std::vector<MetricDesc> AllDescriptors() {
+  std::vector<MetricDesc> all;
+  for (const auto* table : {&SafeModeCollector::Descriptors(), &FaultsCollector::Descriptors(),
+                            &IntentsCollector::Descriptors(), &RateLimitsCollector::Descriptors(),
+                            &HealthDescriptors()}) {
+    all.insert(all.end(), table->begin(), table->end());
+  }
+  return all;
 }
 
 }  // namespace qst::collectors

@@ -16,4 +16,9 @@ std::vector<std::unique_ptr<Collector>> DefaultCollectors(const contract::Keys& 
                                                           std::chrono::seconds rate_window,
                                                           Logger& log);
 
+// Every metric the exporter serves, in exposition order: the collectors'
+// descriptor tables and the exporter's own health. docs/metrics.md's tables
+// are generated from this.
+std::vector<MetricDesc> AllDescriptors();
+
 }  // namespace qst::collectors

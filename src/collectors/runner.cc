@@ -195,12 +195,13 @@ std::vector<Family> Runner::Collect(redis::Deadline deadline) {
     }
     health.collectors.push_back(std::move(result));
   }
-  return Finish(std::move(health), std::move(out), std::move(error), start);
+  return Finish(std::move(health), std::move(out), error, start);
 }
 
 // Counts the scrape, logs a changed error and appends the health families.
 std::vector<Family> Runner::Finish(HealthSnapshot health, std::vector<Family> out,
-                                   std::string error, std::chrono::steady_clock::time_point start) {
+                                   const std::string& error,
+                                   std::chrono::steady_clock::time_point start) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!error.empty()) {
     ++errors_;

@@ -46,8 +46,8 @@ class Runner {
   std::vector<Family> Collect(redis::Deadline deadline);
   bool RunRounds(redis::Deadline deadline, ScrapeTime* now, std::string* error);
   void NoteError(const std::string& error);
-  std::vector<Family> Finish(HealthSnapshot health, std::vector<Family> out, std::string error,
-                             std::chrono::steady_clock::time_point start);
+  std::vector<Family> Finish(HealthSnapshot health, std::vector<Family> out,
+                             const std::string& error, std::chrono::steady_clock::time_point start);
 
   redis::Client& client_;
   const Clock& clock_;

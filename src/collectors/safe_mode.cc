@@ -3,6 +3,32 @@
 #include "util/text.h"
 
 namespace qst::collectors {
+namespace {
+
+const MetricDesc kSafeMode{"quantum_safety_safe_mode",
+                           prometheus::MetricType::Gauge,
+                           "",
+                           "SAFE MODE kill switch from key {key}: 1 on (trading halted), 0 off. "
+                           "Any value but absent, 0 or 1 reads as on.",
+                           "1 SAFE MODE on, 0 off. Absent or `\"0\"`: off; `\"1\"`: on; any other "
+                           "value or type: on (fail-safe), logged once",
+                           "`GET quantum:safety:safe_mode`",
+                           true};
+const MetricDesc kTtl{
+    "quantum_safety_safe_mode_ttl_seconds",
+    prometheus::MetricType::Gauge,
+    "",
+    "Remaining TTL of key {key} in seconds (PTTL/1000); -1 when absent or without TTL.",
+    "remaining TTL in seconds with millisecond precision; -1 when the key is absent or has no TTL",
+    "`PTTL quantum:safety:safe_mode`",
+    true};
+
+}  // namespace
+
+const std::vector<MetricDesc>& SafeModeCollector::Descriptors() {
+  static const std::vector<MetricDesc> all = {kSafeMode, kTtl};
+  return all;
+}
 
 SafeModeCollector::SafeModeCollector(const contract::Keys& keys, Logger& log)
     : key_(keys.SafeMode()), log_(log) {}
@@ -44,16 +70,8 @@ void SafeModeCollector::ConsumeSnapshot(const ScrapeTime& /*now*/, const redis::
 
 Status SafeModeCollector::Emit(const ScrapeTime& /*now*/, std::vector<Family>& out) {
   if (status_) return status_;
-  out.push_back(
-      Gauge("quantum_safety_safe_mode",
-            "SAFE MODE kill switch from key " + key_ +
-                ": 1 on (trading halted), 0 off. Any value but absent, 0 or 1 reads as on.",
-            on_));
-  out.push_back(Gauge("quantum_safety_safe_mode_ttl_seconds",
-                      "Remaining TTL of key " + key_ +
-                          " in seconds (PTTL/1000); -1 when absent "
-                          "or without TTL.",
-                      ttl_seconds_));
+  out.push_back(Single(kSafeMode, on_, {{"{key}", key_}}));
+  out.push_back(Single(kTtl, ttl_seconds_, {{"{key}", key_}}));
   return std::nullopt;
 }
 

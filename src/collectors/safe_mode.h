@@ -14,6 +14,7 @@ class SafeModeCollector final : public Collector {
   SafeModeCollector(const contract::Keys& keys, Logger& log);
 
   std::string_view name() const override { return "safe_mode"; }
+  static const std::vector<MetricDesc>& Descriptors();
   void PlanSnapshot(std::vector<redis::Command>& out) override;
   void ConsumeSnapshot(const ScrapeTime& now, const redis::Reply* replies) override;
   Status Emit(const ScrapeTime& now, std::vector<Family>& out) override;

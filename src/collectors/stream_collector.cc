@@ -2,8 +2,6 @@
 
 namespace qst::collectors {
 
-std::string FromKey(const std::string& key) { return " (stream " + key + ")"; }
-
 StreamCollector::StreamCollector(StreamWindowOptions options, Logger& log)
     : key_(options.key), window_(std::move(options)), log_(log) {}
 

@@ -38,7 +38,4 @@ class StreamCollector : public Collector {
   bool was_catching_up_ = false;
 };
 
-// Help text fragment naming the key, shared by both stream collectors.
-std::string FromKey(const std::string& key);
-
 }  // namespace qst::collectors

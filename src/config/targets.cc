@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -14,9 +15,14 @@ namespace qst::config {
 namespace {
 
 // Label names the exporter's own series use: a target label must not clash.
-const std::set<std::string> kReservedLabels = {
+constexpr std::string_view kReservedLabels[] = {
     "target",  "reason",     "symbol", "side", "rank",     "symbols", "collector",
     "version", "deployment", "git",    "job",  "instance", "le",      "quantile"};
+
+bool Reserved(const std::string& name) {
+  return std::find(std::begin(kReservedLabels), std::end(kReservedLabels), name) !=
+         std::end(kReservedLabels);
+}
 
 std::string At(const std::string& path, const YAML::Node& node) {
   return path + ":" + std::to_string(node.Mark().line + 1) + ": ";
@@ -42,7 +48,7 @@ Result<std::vector<std::pair<std::string, std::string>>, std::string> Labels(
     if (!std::regex_match(name, name_re) || name.rfind("__", 0) == 0) {
       return At(path, kv.first) + "label name \"" + SanitizeUtf8(name, 64) + "\" is not valid";
     }
-    if (kReservedLabels.count(name) > 0) {
+    if (Reserved(name)) {
       return At(path, kv.first) + "label name \"" + name + "\" is used by the exporter's series";
     }
     auto value = Scalar(path, kv.second, "label " + name);

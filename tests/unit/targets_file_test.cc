@@ -90,7 +90,8 @@ TEST_F(TargetsFileTest, EveryProblemIsOneLineWithItsLine) {
             p + "4: cannot read redis_password_file /nonexistent");
   EXPECT_EQ(Error("targets: []\n"), p + "1: \"targets\" must be a non-empty list");
   EXPECT_EQ(Error("target:\n  - name: a\n"), p + "1: unknown key \"target\" (known: targets)");
-  EXPECT_EQ(Error("targets:\n  - name: [a\n"), p + "3: not valid YAML: end of sequence flow not found");
+  EXPECT_EQ(Error("targets:\n  - name: [a\n"),
+            p + "3: not valid YAML: end of sequence flow not found");
   EXPECT_EQ(Error("just text\n"), p + "1: expected a map with the key \"targets\"");
   std::string many = "targets:\n";
   for (int i = 0; i < 65; ++i) {
