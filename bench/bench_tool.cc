@@ -3,6 +3,9 @@
 //   bench_tool pinger REDIS_URL SECONDS  PING every millisecond; worst and p99 wait
 //   bench_tool startup EXPORTER REDIS_URL  time from exec to the first complete scrape
 //   bench_tool lua-count REDIS_URL       the alternative: count the last hour in a Lua script
+//   bench_tool writer REDIS_URL RATE SECONDS  a kernel's writes: RATE intents/s and RATE/3
+//                                        faults/s (with their by-reason counts), paced in 10 ms
+//                                        ticks
 // The client is deliberately minimal (raw sockets, no parsing beyond the
 // status line) so that it does not dominate the figures it reports.
 #include <netinet/in.h>
@@ -160,6 +163,45 @@ int LuaCount(const std::string& url) {
   return 0;
 }
 
+// Writes as the reference kernel does, without its limits: intents, and a
+// third as many faults with HINCRBY on the by-reason hash, each tick's share
+// in one pipelined batch.
+int Writer(const std::string& url, double rate, double seconds) {
+  qst::Logger log(qst::LogLevel::kError);
+  qst::SystemClock clock;
+  auto addr = qst::redis::ParseAddress(url);
+  if (!addr.ok()) return 2;
+  qst::redis::HiredisClient client({*addr, std::chrono::seconds(5)}, clock, log);
+  static const char* kReasons[] = {"GLOBAL_RATE_EXCEEDED", "SYMBOL_RATE_EXCEEDED",
+                                   "SAFE_MODE_ACTIVE"};
+  const auto t0 = Clock::now();
+  std::uint64_t intents = 0;
+  std::uint64_t faults = 0;
+  for (;;) {
+    const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (elapsed >= seconds) break;
+    std::vector<qst::redis::Command> batch;
+    for (; static_cast<double>(intents) < rate * elapsed; ++intents) {
+      const std::string symbol = "SYM" + std::to_string(intents % 50);
+      batch.push_back({"XADD", "quantum:stream:trade.intent", "*", "symbol", symbol, "side", "BUY",
+                       "qty", "1", "price", "100"});
+    }
+    for (; static_cast<double>(faults) < rate / 3 * elapsed; ++faults) {
+      const char* reason = kReasons[faults % 3];
+      batch.push_back({"XADD", "quantum:stream:safety.fault", "*", "reason", reason, "symbol",
+                       "SYM" + std::to_string(faults % 50), "side", "SELL"});
+      batch.push_back({"HINCRBY", "quantum:safety:faults:by_reason", reason, "1"});
+    }
+    if (!batch.empty() && !client.Execute(batch, Clock::now() + std::chrono::seconds(5)).ok()) {
+      return 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::printf("{\"intents\":%llu,\"faults\":%llu}\n", static_cast<unsigned long long>(intents),
+              static_cast<unsigned long long>(faults));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -169,8 +211,10 @@ int main(int argc, char** argv) {
   if (a.size() == 3 && a[0] == "pinger") return Pinger(a[1], std::stod(a[2]));
   if (a.size() == 4 && a[0] == "startup") return Startup(a[1], a[2], std::stoi(a[3]));
   if (a.size() == 2 && a[0] == "lua-count") return LuaCount(a[1]);
-  std::fprintf(stderr,
-               "usage: bench_tool latency PORT N | pinger REDIS_URL SECONDS | "
-               "startup EXPORTER REDIS_URL PORT | lua-count REDIS_URL\n");
+  if (a.size() == 4 && a[0] == "writer") return Writer(a[1], std::stod(a[2]), std::stod(a[3]));
+  std::fprintf(
+      stderr,
+      "usage: bench_tool latency PORT N | pinger REDIS_URL SECONDS | "
+      "startup EXPORTER REDIS_URL PORT | lua-count REDIS_URL | writer REDIS_URL RATE SECONDS\n");
   return 2;
 }

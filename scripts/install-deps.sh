@@ -11,7 +11,7 @@ packages=(
   libhiredis-dev prometheus-cpp-dev libcivetweb-dev libcli11-dev libsystemd-dev libyaml-cpp-dev
   # tests
   libgtest-dev libbenchmark-dev redis-server redis-tools prometheus prometheus-alertmanager python3 jsonnet
-  python3-prometheus-client python3-yaml systemd
+  python3-prometheus-client python3-yaml python3-redis systemd
   clang-format clang-tidy curl chromium
   # benchmarks
   wrk prometheus-redis-exporter
