@@ -184,6 +184,9 @@ def main():
     with open(args.out, "w") as f:
         json.dump({"results": results, "cpus": os.cpu_count()}, f, indent=1)
     print(table(results))
+    idle = [x for x in results if x["rate"] > 0 and x["entries_per_scrape"] <= 0]
+    if idle:
+        sys.exit(f"writers.py: the exporter saw no new entries at {idle[0]['rate']:g}/s")
 
 
 if __name__ == "__main__":
