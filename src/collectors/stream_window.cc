@@ -38,13 +38,19 @@ redis::Command StreamWindow::RangeCommand() {
     start = std::to_string(std::max<std::int64_t>(0, last_floor_ms_ + 1));
   }
   requested_ = page_;
-  return {"XRANGE", options_.key, start, "+", "COUNT", std::to_string(page_)};
+  // Catch-up pages stop at the snapshot's newest entry, so the window counts
+  // what the snapshot's XLEN and entries-added describe; later entries are
+  // the next scrape's. The snapshot's own page needs no bound: it is inside
+  // the same MULTI.
+  const std::string end = catch_up_end_ ? catch_up_end_->ToString() : "+";
+  return {"XRANGE", options_.key, start, end, "COUNT", std::to_string(page_)};
 }
 
 void StreamWindow::PlanSnapshot(std::vector<redis::Command>& out) {
   rebuild_reason_.clear();
   entries_read_ = 0;
   caught_up_ = false;
+  catch_up_end_.reset();
   out.push_back({"XLEN", options_.key});
   out.push_back({"XINFO", "STREAM", options_.key});
   // Before the first scrape the window's start is unknown (it comes from
@@ -116,6 +122,7 @@ std::optional<std::string> StreamWindow::ConsumeSnapshot(std::int64_t now_ms,
   }
   info_ = *info;
   exists_ = true;
+  catch_up_end_ = info_.last_generated_id;
 
   bool discard_page = false;
   const std::uint64_t removed = info_.entries_added - std::min(info_.length, info_.entries_added);

@@ -90,6 +90,7 @@ class StreamWindow {
   std::size_t page_;
   std::size_t requested_ = 0;  // COUNT of the page in flight
   std::optional<redis::StreamId> cursor_;
+  std::optional<redis::StreamId> catch_up_end_;  // this scrape's snapshot: last-generated-id
   std::optional<redis::StreamId> last_read_;
   std::int64_t last_floor_ms_ = 0;
   bool seen_ = false;

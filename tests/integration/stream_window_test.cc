@@ -121,6 +121,32 @@ TEST_F(StreamWindowTest, BootstrapsInPagesThenReadsOnlyWhatIsNew) {
   EXPECT_EQ(w.index().count(), 28u);
 }
 
+// Entries added between the snapshot and a catch-up page belong to the next
+// scrape: the window then counts exactly what the snapshot's XLEN describes.
+TEST_F(StreamWindowTest, CatchUpStopsAtTheSnapshot) {
+  for (int i = 0; i < 20; ++i) Add(t_ - 1000 * (30 - i));
+  auto w = Make(/*page=*/7);
+  std::vector<redis::Command> cmds = {{"MULTI"}};
+  w.PlanSnapshot(cmds);
+  cmds.push_back({"EXEC"});
+  auto replies = client_.Execute(cmds, Deadline());
+  ASSERT_TRUE(replies.ok());
+  ASSERT_FALSE(w.ConsumeSnapshot(t_, replies->back().elements().data()));
+  for (int i = 0; i < 5; ++i) Add(t_ - 5 + i);  // a writer, mid-scrape
+  while (true) {
+    cmds.clear();
+    if (!w.PlanCatchUp(cmds)) break;
+    auto page = client_.Execute(cmds, Deadline());
+    ASSERT_TRUE(page.ok());
+    ASSERT_FALSE(w.ConsumeCatchUp(t_, (*page)[0]));
+  }
+  w.Finish(t_);
+  EXPECT_EQ(w.index().count(), 20u);
+  EXPECT_EQ(w.info().length, 20u);
+  Sync(w, t_ + 1);
+  EXPECT_EQ(w.index().count(), 25u);
+}
+
 TEST_F(StreamWindowTest, IncompleteCatchUpContinuesNextScrape) {
   for (int i = 0; i < 20; ++i) Add(t_ - 1000 * (30 - i));
   auto w = Make(/*page=*/5);
