@@ -32,7 +32,9 @@ timeval ToTimeval(milliseconds ms) {
 // created and never move; only the root is allocated on its own (and freed
 // by hiredis through FreeReply should the reader give up on it).
 Reply* Slot(const redisReadTask* task) {
-  if (task->parent == nullptr) return new Reply();
+  // The root goes to hiredis as a raw pointer and comes back to Execute, which
+  // owns it from then on (or to FreeReply): a C callback interface.
+  if (task->parent == nullptr) return new Reply();  // NOLINT(cppcoreguidelines-owning-memory)
   auto* parent = static_cast<Reply*>(task->parent->obj);
   return &parent->mutable_elements()[static_cast<std::size_t>(task->idx)];
 }
@@ -67,7 +69,9 @@ void* CreateInteger(const redisReadTask* task, long long value) {  // NOLINT(goo
 
 void* CreateNil(const redisReadTask* task) { return Slot(task); }
 
-void FreeReply(void* root) { delete static_cast<Reply*>(root); }
+void FreeReply(void* root) {
+  delete static_cast<Reply*>(root);  // NOLINT(cppcoreguidelines-owning-memory): see Slot
+}
 
 redisReplyObjectFunctions kReplyBuilder = {CreateString, CreateArray, CreateInteger, CreateNil,
                                            FreeReply};
