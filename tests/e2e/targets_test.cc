@@ -4,6 +4,7 @@
 // own target; names outside the file are refused.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
 #include <regex>
 #include <thread>
@@ -146,6 +147,43 @@ TEST_F(TargetsTest, OnlyNamesFromTheFileAreProbed) {
   const std::string scrapes = "quantum_safety_exporter_scrapes_total" + L("prod");
   EXPECT_EQ(ParseSeries(status.body)[scrapes], before.at(scrapes));
   EXPECT_EQ(Probe(e, "prod")[scrapes], before.at(scrapes) + 1);
+}
+
+// Several scrapers on several targets while the simulator writes to one:
+// every answer complete, counters never going back, per target and scraper.
+TEST_F(TargetsTest, ConcurrentScrapersOnSeveralTargets) {
+  ExporterProcess e({"--redis.addr", one_.url(), "--config.file", dir_.File("targets.yml")});
+  auto sim = std::async(std::launch::async, [&] { return RunSim(one_, "quantum:", "burst"); });
+  constexpr int kThreads = 4;
+  constexpr int kScrapes = 40;
+  std::atomic<int> bad{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::map<std::string, double> last_faults, last_scrapes;
+      const char* names[] = {"prod", "test", "shadow"};
+      for (int i = 0; i < kScrapes; ++i) {
+        const std::string name = names[(i + t) % 3];
+        const HttpResponse r = HttpGet(e.port(), "/probe?target=" + name);
+        auto m = ParseSeries(r.body);
+        const std::string faults = "quantum_safety_faults_total" + L(name);
+        const std::string scrapes = "quantum_safety_exporter_scrapes_total" + L(name);
+        const bool complete =
+            r.status == 200 && m["quantum_safety_redis_up" + L(name)] == 1 &&
+            m.count(faults) == 1 && m.count(scrapes) == 1 &&
+            r.body.find("quantum_safety_exporter_build_info{") != std::string::npos;
+        if (!complete || m[faults] < last_faults[name] || m[scrapes] < last_scrapes[name]) {
+          ++bad;
+        }
+        last_faults[name] = m[faults];
+        last_scrapes[name] = m[scrapes];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(bad.load(), 0);
+  const Totals written = sim.get();
+  EXPECT_EQ(Probe(e, "prod")["quantum_safety_faults_total" + L("prod")], written.faults);
 }
 
 TEST(TargetsFile, ABadFileStopsStartUpWithOneLine) {
