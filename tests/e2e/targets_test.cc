@@ -13,6 +13,7 @@
 #include "support/http_client.h"
 #include "support/kernel.h"
 #include "support/process.h"
+#include "support/prometheus.h"
 #include "support/redis_server.h"
 
 namespace qst::testing {
@@ -184,6 +185,61 @@ TEST_F(TargetsTest, ConcurrentScrapersOnSeveralTargets) {
   EXPECT_EQ(bad.load(), 0);
   const Totals written = sim.get();
   EXPECT_EQ(Probe(e, "prod")["quantum_safety_faults_total" + L("prod")], written.faults);
+}
+
+// The shipped probe job and a mixin rendering for it, on a real Prometheus:
+// each kernel becomes its own instance with its environment, and the rules
+// keep them apart.
+TEST_F(TargetsTest, ThePrometheusProbeJobKeepsKernelsApart) {
+  ExporterProcess e({"--redis.addr", one_.url(), "--config.file", dir_.File("targets.yml")});
+  std::string job = ReadFile(QST_SOURCE_DIR "/deploy/prometheus/probe_job.yml");
+  const auto replace = [&job](const std::string& from, const std::string& to) {
+    const auto at = job.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    job.replace(at, from.size(), to);
+  };
+  replace("localhost:9105", "127.0.0.1:" + std::to_string(e.port()));
+  replace("scrape_interval: 15s", "scrape_interval: 1s");
+  replace("scrape_timeout: 10s", "scrape_timeout: 900ms");
+  std::string indented;
+  for (std::size_t at = 0; at < job.size();) {
+    const std::size_t nl = job.find('\n', at);
+    indented += "  " + job.substr(at, nl - at) + "\n";
+    at = nl == std::string::npos ? job.size() : nl + 1;
+  }
+  const CommandResult rendered =
+      RunCommand({QST_SOURCE_DIR "/deploy/mixin/render.sh", "--out", dir_.File("rules"), "--config",
+                  "{selector: 'job=~\"quantum_safety_telemetry|quantum_safety_kernels\"', "
+                  "kernelLabels: ['environment', 'instance'], ruleInterval: '1s'}"});
+  ASSERT_EQ(rendered.exit_code, 0) << rendered.out;
+  WriteFile(dir_.File("prometheus.yml"),
+            "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+            "rule_files: [" +
+                dir_.File("rules/quantum_safety.rules.yml") +
+                "]\n"
+                "scrape_configs:\n" +
+                indented);
+  const int port = FreePort();
+  auto prometheus = StartPrometheus(dir_, port);
+  const std::string up = "count by (instance) (up{job=\"quantum_safety_kernels\"} == 1)";
+  EXPECT_TRUE(WaitFor([&] { return PromQuery(port, up).find("shadow") != std::string::npos; },
+                      std::chrono::seconds(30)))
+      << PromQuery(port, up);
+  const std::string sli =
+      "kernel:quantum_safety_safe_mode:max_over_time5m{job=\"quantum_safety_kernels\"}";
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const std::string body = PromQuery(port, "count(" + sli + ")");
+        return body.find("\"3\"]") != std::string::npos;
+      },
+      std::chrono::seconds(30)))
+      << PromQuery(port, sli);
+  const std::string body = PromQuery(port, sli);
+  for (const char* kernel : {"test", "prod", "shadow"}) {
+    EXPECT_NE(body.find(std::string("\"environment\":\"") + kernel + "\""), std::string::npos)
+        << body;
+    EXPECT_NE(body.find(std::string("\"instance\":\"") + kernel + "\""), std::string::npos) << body;
+  }
 }
 
 TEST(TargetsFile, ABadFileStopsStartUpWithOneLine) {
