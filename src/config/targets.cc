@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -61,6 +62,71 @@ Result<std::vector<std::pair<std::string, std::string>>, std::string> Labels(
   return out;
 }
 
+// Each reader fills one field of `t` from `node`, or says what is wrong.
+using Problem = std::optional<std::string>;
+
+Problem ReadName(const std::string& path, const YAML::Node& node, TargetSpec& t) {
+  static const std::regex name_re("[a-z0-9_-]{1,64}");
+  if (!node["name"]) return At(path, node) + "target without a name";
+  auto name = Scalar(path, node["name"], "name");
+  if (!name.ok()) return name.error();
+  if (!std::regex_match(name->value, name_re)) {
+    return At(path, node["name"]) + "name \"" + SanitizeUtf8(name->value, 64) +
+           "\" must be 1-64 characters of a-z, 0-9, _ and -";
+  }
+  t.name = name->value;
+  return std::nullopt;
+}
+
+Problem ReadAddress(const std::string& path, const YAML::Node& node, TargetSpec& t) {
+  if (!node["redis_addr"]) return At(path, node) + "target " + t.name + " has no redis_addr";
+  auto text = Scalar(path, node["redis_addr"], "redis_addr");
+  if (!text.ok()) return text.error();
+  auto addr = redis::ParseAddress(text->value);
+  if (!addr.ok()) return At(path, node["redis_addr"]) + "redis_addr: " + addr.error();
+  t.redis = *addr;
+  return std::nullopt;
+}
+
+Problem ReadPassword(const std::string& path, const YAML::Node& node, TargetSpec& t) {
+  const YAML::Node field = node["redis_password_file"];
+  if (!field) return std::nullopt;
+  auto file = Scalar(path, field, "redis_password_file");
+  if (!file.ok()) return file.error();
+  if (!t.redis.password.empty()) {
+    return At(path, field) + "give the password in redis_addr or in redis_password_file, not both";
+  }
+  auto pw = ReadSecretFile(file->value, "redis_password_file");
+  if (!pw.ok()) return At(path, field) + pw.error();
+  t.redis.password = pw->value;
+  return std::nullopt;
+}
+
+Problem ReadPrefixAndWindow(const std::string& path, const YAML::Node& node, TargetSpec& t) {
+  if (const YAML::Node field = node["key_prefix"]) {
+    auto prefix = Scalar(path, field, "key_prefix");
+    if (!prefix.ok()) return prefix.error();
+    if (prefix->value.size() > 256) return At(path, field) + "key_prefix is longer than 256 bytes";
+    t.key_prefix = prefix->value;
+  }
+  if (const YAML::Node field = node["rate_window"]) {
+    auto text = Scalar(path, field, "rate_window");
+    if (!text.ok()) return text.error();
+    auto window = contract::ParseRateWindow(text->value);
+    if (!window.ok()) return At(path, field) + "rate_window: " + window.error();
+    t.rate_window = *window;
+  }
+  return std::nullopt;
+}
+
+Problem ReadLabels(const std::string& path, const YAML::Node& node, TargetSpec& t) {
+  if (!node["labels"]) return std::nullopt;
+  auto labels = Labels(path, node["labels"]);
+  if (!labels.ok()) return labels.error();
+  t.labels = *labels;
+  return std::nullopt;
+}
+
 Result<TargetSpec, std::string> Target(const std::string& path, const YAML::Node& node,
                                        const TargetSpec& defaults) {
   if (!node.IsMap()) return At(path, node) + "each target must be a map";
@@ -73,51 +139,8 @@ Result<TargetSpec, std::string> Target(const std::string& path, const YAML::Node
     }
   }
   TargetSpec t = defaults;
-  static const std::regex name_re("[a-z0-9_-]{1,64}");
-  if (!node["name"]) return At(path, node) + "target without a name";
-  auto name = Scalar(path, node["name"], "name");
-  if (!name.ok()) return name.error();
-  if (!std::regex_match(name->value, name_re)) {
-    return At(path, node["name"]) + "name \"" + SanitizeUtf8(name->value, 64) +
-           "\" must be 1-64 characters of a-z, 0-9, _ and -";
-  }
-  t.name = name->value;
-  if (!node["redis_addr"]) return At(path, node) + "target " + t.name + " has no redis_addr";
-  auto addr_text = Scalar(path, node["redis_addr"], "redis_addr");
-  if (!addr_text.ok()) return addr_text.error();
-  auto addr = redis::ParseAddress(addr_text->value);
-  if (!addr.ok()) return At(path, node["redis_addr"]) + "redis_addr: " + addr.error();
-  t.redis = *addr;
-  if (node["redis_password_file"]) {
-    auto file = Scalar(path, node["redis_password_file"], "redis_password_file");
-    if (!file.ok()) return file.error();
-    if (!t.redis.password.empty()) {
-      return At(path, node["redis_password_file"]) +
-             "give the password in redis_addr or in redis_password_file, not both";
-    }
-    auto pw = ReadSecretFile(file->value, "redis_password_file");
-    if (!pw.ok()) return At(path, node["redis_password_file"]) + pw.error();
-    t.redis.password = pw->value;
-  }
-  if (node["key_prefix"]) {
-    auto prefix = Scalar(path, node["key_prefix"], "key_prefix");
-    if (!prefix.ok()) return prefix.error();
-    if (prefix->value.size() > 256) {
-      return At(path, node["key_prefix"]) + "key_prefix is longer than 256 bytes";
-    }
-    t.key_prefix = prefix->value;
-  }
-  if (node["rate_window"]) {
-    auto text = Scalar(path, node["rate_window"], "rate_window");
-    if (!text.ok()) return text.error();
-    auto window = contract::ParseRateWindow(text->value);
-    if (!window.ok()) return At(path, node["rate_window"]) + "rate_window: " + window.error();
-    t.rate_window = *window;
-  }
-  if (node["labels"]) {
-    auto labels = Labels(path, node["labels"]);
-    if (!labels.ok()) return labels.error();
-    t.labels = *labels;
+  for (auto* read : {ReadName, ReadAddress, ReadPassword, ReadPrefixAndWindow, ReadLabels}) {
+    if (Problem p = read(path, node, t)) return *p;
   }
   return t;
 }
