@@ -97,10 +97,18 @@ TEST(Exporter, RateWindowFollowsRedisTimeInOneRoundTrip) {
     EXPECT_TRUE(got == before % 100000 || got == after % 100000)
         << got << " is not the window of " << before << ".." << after;
   };
+  // Sleeps to `ms` into the next second of Redis TIME, so that a scrape's
+  // window is known whatever the machine's load.
+  const auto into_next_second = [&](std::int64_t ms) {
+    const std::int64_t now = redis.TimeMs();
+    const std::int64_t wait = 1000 - now % 1000 + ms;
+    const timespec ts{static_cast<time_t>(wait / 1000), static_cast<long>(wait % 1000) * 1000000};
+    nanosleep(&ts, nullptr);
+  };
   scrape(2);  // the first scrape learns the window from TIME
-  scrape(1);
-  const timespec next{1, 100 * 1000 * 1000};
-  nanosleep(&next, nullptr);
+  into_next_second(100);
+  scrape(1);  // the same window, or the next one: both ride in the snapshot
+  into_next_second(100);
   scrape(1);  // the next window, read in the snapshot
   const timespec gap{2, 500 * 1000 * 1000};
   nanosleep(&gap, nullptr);
