@@ -127,6 +127,95 @@ def one_run(build, interval, rate, scrapes, warmup):
     return summarize(interval, rate, rows, rss)
 
 
+def probe(port, target):
+    t0 = time.perf_counter()
+    body = urllib.request.urlopen(f"http://127.0.0.1:{port}/probe?target={target}",
+                                  timeout=30).read().decode()
+    ms = (time.perf_counter() - t0) * 1000
+    values = {}
+    for line in body.splitlines():
+        m = re.match(r'^(quantum_[a-z0-9_]+)\{target="[^"]*"\} (\S+)$', line)
+        if m:
+            values[m.group(1)] = float(m.group(2))
+    return ms, values
+
+
+def targets_run(build, interval, rate, n, scrapes, warmup):
+    """n kernels, each its own Redis and writer at `rate`, one exporter
+    probing all of them at once every interval."""
+    from concurrent.futures import ThreadPoolExecutor
+    with tempfile.TemporaryDirectory() as tmp:
+        servers = []
+        for i in range(n):
+            os.makedirs(os.path.join(tmp, str(i)))
+            servers.append(run.Redis(os.path.join(tmp, str(i))))
+        names = [f"k{i}" for i in range(n)]
+        with open(os.path.join(tmp, "targets.yml"), "w") as f:
+            f.write("targets:\n" + "".join(
+                f"  - {{name: {name}, redis_addr: \"{srv.url}\"}}\n"
+                for name, srv in zip(names, servers)))
+        port = run.free_port()
+        exporter = subprocess.Popen(
+            [os.path.join(build, "quantum_safety_exporter"), "--redis.addr", servers[0].url,
+             "--config.file", os.path.join(tmp, "targets.yml"),
+             "--web.listen-address", f"127.0.0.1:{port}", "--log.level", "error"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        seconds = (warmup + scrapes + 1) * interval + 2
+        writers = [subprocess.Popen([os.path.join(build, "bench_tool"), "writer", srv.url,
+                                     str(rate), str(seconds)], stdout=subprocess.DEVNULL)
+                   for srv in servers]
+        try:
+            time.sleep(0.3)
+            rows, prev = [], {}
+            next_at = time.monotonic()
+            with ThreadPoolExecutor(n) as pool:
+                for k in range(warmup + scrapes):
+                    next_at += interval
+                    time.sleep(max(0, next_at - time.monotonic()))
+                    cpu0 = cpu_ns(exporter.pid)
+                    answers = list(pool.map(lambda t: probe(port, t), names))
+                    cpu1 = cpu_ns(exporter.pid)
+                    entries = 0
+                    for name, (ms, v) in zip(names, answers):
+                        total = (v.get("quantum_trade_intents_total", 0) +
+                                 v.get("quantum_safety_faults_total", 0))
+                        entries += total - prev.get(name, total)
+                        prev[name] = total
+                    if k >= warmup:
+                        rows.append({"entries": entries, "cpu_us": (cpu1 - cpu0) / 1000,
+                                     "latencies": [ms for ms, _ in answers]})
+            rss = run.rss(exporter.pid)
+        finally:
+            exporter.terminate()
+            exporter.wait()
+            for w in writers:
+                w.terminate()
+                w.wait()
+            for srv in servers:
+                srv.stop()
+    lat = sorted(x for r in rows for x in r["latencies"])
+    entries = statistics.median(r["entries"] for r in rows)
+    return {"interval_s": interval, "rate_per_target": rate, "targets": n,
+            "entries_per_scrape": entries, "latency_p50_ms": statistics.median(lat),
+            "latency_worst_ms": lat[-1], "cpu_us_per_scrape": statistics.median(
+                r["cpu_us"] for r in rows),
+            "cpu_us_per_entry": statistics.median(
+                r["cpu_us"] / r["entries"] for r in rows if r["entries"] > 0) if entries else None,
+            "rss_mb": rss.get("VmRSS")}
+
+
+def targets_table(results):
+    lines = ["| interval | targets | intents/s each | new entries/scrape (all) | p50 ms | worst ms | "
+             "exporter us/scrape (all) | us/entry | RSS MB |", "|---|---|---|---|---|---|---|---|---|"]
+    for x in results:
+        lines.append(
+            f"| {x['interval_s']:g} s | {x['targets']} | {x['rate_per_target']:g} | "
+            f"{x['entries_per_scrape']:.0f} | {fmt(x['latency_p50_ms'], 2)} | "
+            f"{fmt(x['latency_worst_ms'], 2)} | {fmt(x['cpu_us_per_scrape'], 0)} | "
+            f"{fmt(x['cpu_us_per_entry'], 2)} | {fmt(x['rss_mb'])} |")
+    return "\n".join(lines)
+
+
 def summarize(interval, rate, rows, rss):
     med = lambda k: statistics.median(x[k] for x in rows)  # noqa: E731
     lat = sorted(x["latency_ms"] for x in rows)
@@ -174,8 +263,18 @@ def main():
     p.add_argument("--intervals", default="1,15")
     p.add_argument("--scrapes", type=int, default=0, help="measured scrapes (default: 20 at "
                    "1 s, 4 at 15 s)")
+    p.add_argument("--targets", type=int, default=1, help="probe this many kernels at once "
+                   "(each its own Redis and writer at the rate) instead of /metrics")
     p.add_argument("--out", default=os.path.join(ROOT, "bench/results/writers.json"))
     args = p.parse_args()
+    if args.targets > 1:
+        results = [targets_run(args.build, float(i), float(r), args.targets,
+                               args.scrapes or (20 if float(i) <= 1 else 4), warmup=2)
+                   for i in args.intervals.split(",") for r in args.rates.split(",")]
+        with open(args.out, "w") as f:
+            json.dump({"results": results, "cpus": os.cpu_count()}, f, indent=1)
+        print(targets_table(results))
+        return
     results = []
     for interval in [float(x) for x in args.intervals.split(",")]:
         for rate in [float(x) for x in args.rates.split(",")]:
