@@ -18,7 +18,6 @@ constexpr std::size_t kMaxSymbols = 256;
 constexpr std::size_t kTopSymbols = 10;
 // Reasons tracked (31 values and "other"), in the window and in the totals.
 constexpr std::size_t kMaxReasons = 32;
-constexpr std::string_view kOther = "other";
 
 // A count in a Redis hash: decimal digits only, at most 2^53 so that the
 // double Prometheus serves is exact.
@@ -141,7 +140,7 @@ void FaultsCollector::ConsumeSnapshot(const ScrapeTime& now, const redis::Reply*
 }
 
 Status FaultsCollector::ReadKernelCounts(const redis::Reply& reply) {
-  if (reply.is_error() && reply.str().rfind("WRONGTYPE", 0) == 0) {
+  if (reply.is_wrong_type()) {
     return "key " + counts_key_ + " is not a hash (WRONGTYPE)";
   }
   if (!reply.is_array() || reply.elements().size() % 2 != 0) {
@@ -166,7 +165,8 @@ Status FaultsCollector::ReadKernelCounts(const redis::Reply& reply) {
   for (const auto& [reason, counter] : kernel_totals_) now[reason] = 0;
   for (const auto& [reason, n] : raw) {
     const bool known = now.count(reason) > 0;
-    now[known || now.size() + 1 < kMaxReasons ? reason : std::string(kOther)] += n;
+    now[known || now.size() + 1 < kMaxReasons ? reason : std::string(LabelTable::kOverflowValue)] +=
+        n;
   }
   for (const auto& [reason, n] : now) kernel_totals_[reason].Serve(n);
   return std::nullopt;

@@ -26,7 +26,6 @@ class HeldCounter {
   }
   // The last value served (0 before the first).
   std::uint64_t served() const { return last_raw_ + offset_; }
-  bool stepped_back() const { return offset_ > 0; }
 
  private:
   bool seen_ = false;

@@ -16,10 +16,6 @@ std::int64_t ClampMs(std::uint64_t ms) {
   return static_cast<std::int64_t>(std::min(ms, kMax));
 }
 
-bool IsWrongType(const redis::Reply& r) {
-  return r.is_error() && r.str().rfind("WRONGTYPE", 0) == 0;
-}
-
 }  // namespace
 
 constexpr std::size_t kFirstPage = 16;
@@ -95,7 +91,7 @@ std::optional<std::string> StreamWindow::ConsumeSnapshot(std::int64_t now_ms,
   last_floor_ms_ = floor;
   const redis::Reply& xlen = replies[0];
   const redis::Reply& xinfo = replies[1];
-  if (IsWrongType(xlen) || IsWrongType(xinfo)) {
+  if (xlen.is_wrong_type() || xinfo.is_wrong_type()) {
     Reset();
     return "key " + options_.key + " is not a stream (WRONGTYPE)";
   }
@@ -181,7 +177,7 @@ std::optional<std::string> StreamWindow::ConsumeSnapshot(std::int64_t now_ms,
 }
 
 std::optional<std::string> StreamWindow::Apply(const redis::Reply& page, std::int64_t now_ms) {
-  if (IsWrongType(page)) {
+  if (page.is_wrong_type()) {
     Reset();
     return "key " + options_.key + " is not a stream (WRONGTYPE)";
   }

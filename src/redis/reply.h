@@ -41,6 +41,8 @@ class Reply {
   bool is_string() const { return type_ == ReplyType::kString; }
   bool is_integer() const { return type_ == ReplyType::kInteger; }
   bool is_array() const { return type_ == ReplyType::kArray; }
+  // An error reply for a key of another type (a stream read as a hash, ...).
+  bool is_wrong_type() const { return is_error() && str_.rfind("WRONGTYPE", 0) == 0; }
 
   // Text of a status, error or bulk string reply; empty otherwise.
   const std::string& str() const { return str_; }
