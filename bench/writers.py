@@ -59,13 +59,15 @@ def cpu_ns(pid):
     return total
 
 
-def scrape(port):
+def scrape(port, path="/metrics"):
+    """GET path: the latency in ms, and every unlabelled series (or, on
+    /probe, every series labelled only with its target) by name."""
     t0 = time.perf_counter()
-    body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30).read().decode()
+    body = urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read().decode()
     ms = (time.perf_counter() - t0) * 1000
     values = {}
     for line in body.splitlines():
-        m = re.match(r"^(quantum_[a-z0-9_]+) (\S+)$", line)
+        m = re.match(r'^(quantum_[a-z0-9_]+)(?:\{target="[^"]*"\})? (\S+)$', line)
         if m:
             values[m.group(1)] = float(m.group(2))
     return ms, values
@@ -127,19 +129,6 @@ def one_run(build, interval, rate, scrapes, warmup):
     return summarize(interval, rate, rows, rss)
 
 
-def probe(port, target):
-    t0 = time.perf_counter()
-    body = urllib.request.urlopen(f"http://127.0.0.1:{port}/probe?target={target}",
-                                  timeout=30).read().decode()
-    ms = (time.perf_counter() - t0) * 1000
-    values = {}
-    for line in body.splitlines():
-        m = re.match(r'^(quantum_[a-z0-9_]+)\{target="[^"]*"\} (\S+)$', line)
-        if m:
-            values[m.group(1)] = float(m.group(2))
-    return ms, values
-
-
 def targets_run(build, interval, rate, n, scrapes, warmup):
     """n kernels, each its own Redis and writer at `rate`, one exporter
     probing all of them at once every interval."""
@@ -173,7 +162,7 @@ def targets_run(build, interval, rate, n, scrapes, warmup):
                     next_at += interval
                     time.sleep(max(0, next_at - time.monotonic()))
                     cpu0 = cpu_ns(exporter.pid)
-                    answers = list(pool.map(lambda t: probe(port, t), names))
+                    answers = list(pool.map(lambda t: scrape(port, f"/probe?target={t}"), names))
                     cpu1 = cpu_ns(exporter.pid)
                     entries = 0
                     for name, (ms, v) in zip(names, answers):
