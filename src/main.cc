@@ -85,10 +85,8 @@ int main(int argc, char** argv) {
 
   qst::Logger log(cfg.log_level);
   qst::SystemClock clock;
-  qst::collectors::TargetOptions shared{{}, cfg.redis_timeout, build};
-  qst::collectors::TargetOptions default_target = shared;
-  default_target.spec = cfg.DefaultTarget();
-  qst::collectors::TargetSet targets(std::move(default_target), cfg.targets, shared, clock, log);
+  const qst::collectors::TargetOptions shared{{}, cfg.redis_timeout, build};
+  qst::collectors::TargetSet targets(shared, cfg.DefaultTarget(), cfg.targets, clock, log);
 
   const qst::http::LandingPageInfo page{build.version, cfg.telemetry_path, cfg.redis.Redacted(),
                                         targets.names()};

@@ -4,13 +4,20 @@
 
 namespace qst::collectors {
 
-TargetSet::TargetSet(TargetOptions default_target, const std::vector<config::TargetSpec>& named,
-                     const TargetOptions& shared, const Clock& clock, Logger& log)
-    : default_(std::make_unique<Target>(std::move(default_target), clock, log)) {
+namespace {
+
+TargetOptions With(TargetOptions options, const config::TargetSpec& spec) {
+  options.spec = spec;
+  return options;
+}
+
+}  // namespace
+
+TargetSet::TargetSet(const TargetOptions& shared, const config::TargetSpec& default_spec,
+                     const std::vector<config::TargetSpec>& named, const Clock& clock, Logger& log)
+    : default_(std::make_unique<Target>(With(shared, default_spec), clock, log)) {
   for (const config::TargetSpec& spec : named) {
-    TargetOptions options = shared;
-    options.spec = spec;
-    named_.emplace(spec.name, std::make_unique<Target>(std::move(options), clock, log));
+    named_.emplace(spec.name, std::make_unique<Target>(With(shared, spec), clock, log));
     names_.push_back(spec.name);
   }
 }

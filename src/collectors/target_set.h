@@ -16,8 +16,9 @@ namespace qst::collectors {
 // every Target is thread-safe.
 class TargetSet {
  public:
-  TargetSet(TargetOptions default_target, const std::vector<config::TargetSpec>& named,
-            const TargetOptions& shared, const Clock& clock, Logger& log);
+  // `shared` holds what every target has in common; each gets its own spec.
+  TargetSet(const TargetOptions& shared, const config::TargetSpec& default_spec,
+            const std::vector<config::TargetSpec>& named, const Clock& clock, Logger& log);
 
   Target& default_target() { return *default_; }
   // The named target, or a one-line reason (unknown name, none configured).
