@@ -98,6 +98,21 @@ TEST_F(TargetsFileTest, EveryProblemIsOneLineWithItsLine) {
     many += "  - {name: t" + std::to_string(i) + ", redis_addr: \"redis://h:1\"}\n";
   }
   EXPECT_EQ(Error(many), p + "2: 65 targets; at most 64");
+  // Names and label values at their limits: 64 and 128 bytes pass, one more fails.
+  const std::string name64(64, 'n');
+  const std::string value128(128, 'v');
+  auto edge = Load("targets:\n  - name: " + name64 + "\n    redis_addr: redis://h:1\n" +
+                   "    labels: {env: " + value128 + "}\n");
+  ASSERT_TRUE(edge.ok()) << edge.error();
+  EXPECT_EQ((*edge)[0].name, name64);
+  EXPECT_EQ((*edge)[0].labels[0].second, value128);
+  EXPECT_EQ(Error("targets:\n  - name: " + name64 + "n\n    redis_addr: redis://h:1\n"),
+            // the echo of a bad name is itself cut to 64 bytes
+            p + "2: name \"" + std::string(61, 'n') +
+                "...\" must be 1-64 characters of a-z, 0-9, _ and -");
+  EXPECT_EQ(Error("targets:\n  - name: a\n    redis_addr: redis://h:1\n    labels: {env: " +
+                  value128 + "v}\n"),
+            p + "4: label env is longer than 128 bytes");
   EXPECT_EQ(config::LoadTargetsFile(dir_.File("missing.yml"), {}).error(),
             "cannot read --config.file " + dir_.File("missing.yml"));
 }
