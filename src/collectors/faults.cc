@@ -127,16 +127,37 @@ FaultsCollector::FaultsCollector(const contract::Keys& keys, Logger& log, std::s
                       log),
       counts_key_(keys.FaultsByReason()) {}
 
-void FaultsCollector::PlanSnapshot(std::vector<redis::Command>& out) {
-  const std::size_t first = out.size();
-  StreamCollector::PlanSnapshot(out);
-  counts_reply_ = out.size() - first;
-  out.push_back({"HGETALL", counts_key_});
-}
+class FaultsCollector::Scrape final : public StreamScrape {
+ public:
+  explicit Scrape(FaultsCollector& c) : StreamScrape(c), c_(c) {}
 
-void FaultsCollector::ConsumeSnapshot(const ScrapeTime& now, const redis::Reply* replies) {
-  StreamCollector::ConsumeSnapshot(now, replies);
-  counts_status_ = ReadKernelCounts(replies[counts_reply_]);
+  // The window's commands, then HGETALL of the kernel's counts.
+  void PlanSnapshot(std::vector<redis::Command>& out) override {
+    StreamScrape::PlanSnapshot(out);
+    out.push_back({"HGETALL", c_.counts_key_});
+  }
+
+  void ConsumeSnapshot(const ScrapeTime& now, redis::ReplySpan replies) override {
+    StreamScrape::ConsumeSnapshot(now, replies);
+    counts_status_ = c_.ReadKernelCounts(replies[window_commands()]);
+    counts_read_ = true;
+  }
+
+  Status Emit(const ScrapeTime& now, std::vector<Family>& out) override;
+
+ private:
+  Family TotalsByReason() const;
+  void EmitNewest(std::vector<Family>& out) const;
+  Family LastHourByReason() const;
+  Family LastHourTopSymbols() const;
+
+  FaultsCollector& c_;
+  bool counts_read_ = false;
+  Status counts_status_;
+};
+
+std::unique_ptr<CollectorScrape> FaultsCollector::StartScrape() {
+  return std::make_unique<Scrape>(*this);
 }
 
 Status FaultsCollector::ReadKernelCounts(const redis::Reply& reply) {
@@ -172,10 +193,10 @@ Status FaultsCollector::ReadKernelCounts(const redis::Reply& reply) {
   return std::nullopt;
 }
 
-Family FaultsCollector::TotalsByReason() const {
-  Family totals = FamilyOf(kTotalsByReason, {{"{key}", key()}, {"{hash}", counts_key_}});
-  if (kernel_counts_) {
-    for (const auto& [reason, counter] : kernel_totals_) {
+Family FaultsCollector::Scrape::TotalsByReason() const {
+  Family totals = FamilyOf(kTotalsByReason, {{"{key}", key()}, {"{hash}", c_.counts_key_}});
+  if (c_.kernel_counts_) {
+    for (const auto& [reason, counter] : c_.kernel_totals_) {
       AddSample(totals, static_cast<double>(counter.served()), {{"reason", reason}});
     }
   } else {
@@ -186,14 +207,14 @@ Family FaultsCollector::TotalsByReason() const {
   return totals;
 }
 
-Status FaultsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
+Status FaultsCollector::Scrape::Emit(const ScrapeTime& now, std::vector<Family>& out) {
   if (Status s = FinishScrape(now)) return s;
   const StreamWindow& w = window();
   const HelpKeys keys = {{"{key}", key()}};
   out.push_back(Single(kStreamLength, w.exists() ? static_cast<double>(w.info().length) : 0, keys));
   out.push_back(Single(kTotal, static_cast<double>(entries_added()), keys));
   EmitNewest(out);
-  if (!counts_status_) out.push_back(TotalsByReason());
+  if (!counts_status_ && counts_read_) out.push_back(TotalsByReason());
   if (w.caught_up()) {
     out.push_back(Single(kLastHourCount, static_cast<double>(w.index().count()), keys));
     out.push_back(LastHourByReason());
@@ -202,7 +223,7 @@ Status FaultsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
   return counts_status_;
 }
 
-void FaultsCollector::EmitNewest(std::vector<Family>& out) const {
+void FaultsCollector::Scrape::EmitNewest(std::vector<Family>& out) const {
   const StreamWindow& w = window();
   const auto& last = w.exists() ? w.info().last_entry : std::nullopt;
   out.push_back(Single(kNewestTime, last ? static_cast<double>(last->id.ms) / 1000.0 : 0,
@@ -217,7 +238,7 @@ void FaultsCollector::EmitNewest(std::vector<Family>& out) const {
   out.push_back(std::move(info));
 }
 
-Family FaultsCollector::LastHourByReason() const {
+Family FaultsCollector::Scrape::LastHourByReason() const {
   const StreamWindow& w = window();
   Family by_reason = FamilyOf(kLastHourByReason, {{"{key}", key()}});
   const LabelTable& labels = w.labels();
@@ -231,7 +252,7 @@ Family FaultsCollector::LastHourByReason() const {
   return by_reason;
 }
 
-Family FaultsCollector::LastHourTopSymbols() const {
+Family FaultsCollector::Scrape::LastHourTopSymbols() const {
   const StreamWindow& w = window();
   const LabelTable& symbols = w.second_labels();
   std::vector<std::pair<std::uint64_t, std::string>> counts;

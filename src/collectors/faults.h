@@ -17,20 +17,14 @@ class FaultsCollector final : public StreamCollector {
   FaultsCollector(const contract::Keys& keys, Logger& log, std::size_t page_size = 2000);
   std::string_view name() const override { return "faults"; }
   static const std::vector<MetricDesc>& Descriptors();
-  void PlanSnapshot(std::vector<redis::Command>& out) override;
-  void ConsumeSnapshot(const ScrapeTime& now, const redis::Reply* replies) override;
-  Status Emit(const ScrapeTime& now, std::vector<Family>& out) override;
+  std::unique_ptr<CollectorScrape> StartScrape() override;
 
  private:
+  class Scrape;
+
   Status ReadKernelCounts(const redis::Reply& reply);
-  Family TotalsByReason() const;
-  void EmitNewest(std::vector<Family>& out) const;
-  Family LastHourByReason() const;
-  Family LastHourTopSymbols() const;
 
   std::string counts_key_;
-  std::size_t counts_reply_ = 0;  // index of the HGETALL reply in this scrape's snapshot
-  Status counts_status_;
   // Once the kernel's hash has been seen it is the only source: a Redis that
   // comes back without it reads as all zeros, held (held_counter.h).
   bool kernel_counts_ = false;

@@ -39,15 +39,25 @@ IntentsCollector::IntentsCollector(const contract::Keys& keys, Logger& log, std:
     : StreamCollector({keys.IntentStream(), std::chrono::milliseconds(60 * 1000), "", page_size, 1},
                       log) {}
 
-Status IntentsCollector::Emit(const ScrapeTime& now, std::vector<Family>& out) {
-  if (Status s = FinishScrape(now)) return s;
-  const StreamWindow& w = window();
-  const HelpKeys keys = {{"{key}", key()}};
-  out.push_back(Single(kStreamLength, w.exists() ? static_cast<double>(w.info().length) : 0, keys));
-  out.push_back(Single(kTotal, static_cast<double>(entries_added()), keys));
-  if (w.caught_up())
-    out.push_back(Single(kLastMinute, static_cast<double>(w.index().count()), keys));
-  return std::nullopt;
+class IntentsCollector::Scrape final : public StreamScrape {
+ public:
+  using StreamScrape::StreamScrape;
+
+  Status Emit(const ScrapeTime& now, std::vector<Family>& out) override {
+    if (Status s = FinishScrape(now)) return s;
+    const StreamWindow& w = window();
+    const HelpKeys keys = {{"{key}", key()}};
+    out.push_back(
+        Single(kStreamLength, w.exists() ? static_cast<double>(w.info().length) : 0, keys));
+    out.push_back(Single(kTotal, static_cast<double>(entries_added()), keys));
+    if (w.caught_up())
+      out.push_back(Single(kLastMinute, static_cast<double>(w.index().count()), keys));
+    return std::nullopt;
+  }
+};
+
+std::unique_ptr<CollectorScrape> IntentsCollector::StartScrape() {
+  return std::make_unique<Scrape>(*this);
 }
 
 }  // namespace qst::collectors

@@ -11,7 +11,10 @@ class IntentsCollector final : public StreamCollector {
   IntentsCollector(const contract::Keys& keys, Logger& log, std::size_t page_size = 2000);
   std::string_view name() const override { return "intents"; }
   static const std::vector<MetricDesc>& Descriptors();
-  Status Emit(const ScrapeTime& now, std::vector<Family>& out) override;
+  std::unique_ptr<CollectorScrape> StartScrape() override;
+
+ private:
+  class Scrape;
 };
 
 }  // namespace qst::collectors

@@ -57,53 +57,76 @@ const std::vector<MetricDesc>& RateLimitsCollector::Descriptors() {
 RateLimitsCollector::RateLimitsCollector(const contract::Keys& keys, std::chrono::seconds window)
     : keys_(keys), window_s_(window.count()) {}
 
-void RateLimitsCollector::Plan(const contract::Keys& keys, std::int64_t start,
-                               std::vector<redis::Command>& out) {
-  out.push_back({"GET", keys.RateGlobal(start)});
-  out.push_back(
-      {"ZREVRANGE", keys.RateSymbol(start), "0", std::to_string(kTopN - 1), "WITHSCORES"});
-}
+class RateLimitsCollector::Scrape final : public CollectorScrape {
+ public:
+  explicit Scrape(RateLimitsCollector& c) : c_(c), snapshot_start_(c.last_start_) {}
 
-void RateLimitsCollector::PlanSnapshot(std::vector<redis::Command>& out) {
-  state_ = State::kIdle;
-  global_status_.reset();
-  top_status_.reset();
-  global_ = 0;
-  top_.clear();
-  snapshot_start_ = last_start_;
-  if (!snapshot_start_) return;
-  Plan(keys_, *snapshot_start_, out);
-  Plan(keys_, *snapshot_start_ + window_s_, out);
-}
-
-void RateLimitsCollector::ConsumeSnapshot(const ScrapeTime& now, const redis::Reply* replies) {
-  const std::int64_t start = contract::WindowStart(now.unix_s(), window_s_);
-  last_start_ = start;
-  if (!snapshot_start_) return;
-  if (start == *snapshot_start_) {
-    Consume(start, replies);
-  } else if (start == *snapshot_start_ + window_s_) {
-    Consume(start, replies + 2);
+  void PlanSnapshot(std::vector<redis::Command>& out) override {
+    if (!snapshot_start_) return;
+    Plan(*snapshot_start_, out);
+    Plan(*snapshot_start_ + c_.window_s_, out);
   }
+
+  void ConsumeSnapshot(const ScrapeTime& now, redis::ReplySpan replies) override {
+    const std::int64_t start = contract::WindowStart(now.unix_s(), c_.window_s_);
+    c_.last_start_ = start;
+    if (!snapshot_start_) return;
+    if (start == *snapshot_start_) {
+      Consume(start, replies.Sub(0, 2));
+    } else if (start == *snapshot_start_ + c_.window_s_) {
+      Consume(start, replies.Sub(2, 2));
+    }
+  }
+
+  void PlanNext(const ScrapeTime& now, std::vector<redis::Command>& out) override {
+    if (state_ != State::kIdle) return;
+    Plan(contract::WindowStart(now.unix_s(), c_.window_s_), out);
+    state_ = State::kPlanned;
+  }
+
+  void ConsumeNext(const ScrapeTime& now, redis::ReplySpan replies) override {
+    if (state_ == State::kPlanned)
+      Consume(contract::WindowStart(now.unix_s(), c_.window_s_), replies);
+  }
+
+  Status Emit(const ScrapeTime& now, std::vector<Family>& out) override;
+
+ private:
+  enum class State { kIdle, kPlanned, kDone };
+
+  void Plan(std::int64_t start, std::vector<redis::Command>& out) const {
+    out.push_back({"GET", c_.keys_.RateGlobal(start)});
+    out.push_back(
+        {"ZREVRANGE", c_.keys_.RateSymbol(start), "0", std::to_string(kTopN - 1), "WITHSCORES"});
+  }
+  void Consume(std::int64_t start, redis::ReplySpan replies);
+  void ReadGlobal(const redis::Reply& global);
+  void ReadTop(const redis::Reply& top);
+
+  RateLimitsCollector& c_;
+  const std::optional<std::int64_t> snapshot_start_;  // the first window read in the snapshot
+  State state_ = State::kIdle;
+  std::string global_key_;
+  std::string symbol_key_;
+  Status global_status_;  // the counter and the sorted set fail independently
+  Status top_status_;
+  double global_ = 0;
+  std::vector<std::pair<std::string, double>> top_;
+};
+
+std::unique_ptr<CollectorScrape> RateLimitsCollector::StartScrape() {
+  return std::make_unique<Scrape>(*this);
 }
 
-void RateLimitsCollector::PlanNext(const ScrapeTime& now, std::vector<redis::Command>& out) {
-  if (state_ != State::kIdle) return;
-  Plan(keys_, contract::WindowStart(now.unix_s(), window_s_), out);
-  state_ = State::kPlanned;
-}
-
-void RateLimitsCollector::ConsumeNext(const ScrapeTime& now, const redis::Reply* replies) {
-  if (state_ != State::kPlanned) return;
-  Consume(contract::WindowStart(now.unix_s(), window_s_), replies);
-}
-
-void RateLimitsCollector::Consume(std::int64_t start, const redis::Reply* replies) {
+void RateLimitsCollector::Scrape::Consume(std::int64_t start, redis::ReplySpan replies) {
   state_ = State::kDone;
-  global_key_ = keys_.RateGlobal(start);
-  symbol_key_ = keys_.RateSymbol(start);
-  const redis::Reply& global = replies[0];
-  const redis::Reply& top = replies[1];
+  global_key_ = c_.keys_.RateGlobal(start);
+  symbol_key_ = c_.keys_.RateSymbol(start);
+  ReadGlobal(replies[0]);
+  ReadTop(replies[1]);
+}
+
+void RateLimitsCollector::Scrape::ReadGlobal(const redis::Reply& global) {
   if (global.is_string()) {
     if (!ParseNumber(global.str(), &global_)) {
       global_status_ = "key " + global_key_ + " holds " + global.Describe() + ", not a number";
@@ -111,6 +134,9 @@ void RateLimitsCollector::Consume(std::int64_t start, const redis::Reply* replie
   } else if (!global.is_nil()) {
     global_status_ = "GET " + global_key_ + " failed: " + global.Describe();
   }
+}
+
+void RateLimitsCollector::Scrape::ReadTop(const redis::Reply& top) {
   if (!top.is_array() || top.elements().size() % 2 != 0) {
     top_status_ = "ZREVRANGE " + symbol_key_ + " failed: " + top.Describe();
     return;
@@ -127,9 +153,9 @@ void RateLimitsCollector::Consume(std::int64_t start, const redis::Reply* replie
   }
 }
 
-Status RateLimitsCollector::Emit(const ScrapeTime& /*now*/, std::vector<Family>& out) {
+Status RateLimitsCollector::Scrape::Emit(const ScrapeTime& /*now*/, std::vector<Family>& out) {
   if (state_ != State::kDone) return std::string("rate window keys were not read");
-  const std::string pattern = keys_.prefix() + "safety:rate:";
+  const std::string pattern = c_.keys_.prefix() + "safety:rate:";
   if (!global_status_) out.push_back(Single(kGlobal, global_, {{"{key}", pattern}}));
   if (!top_status_) {
     Family top = FamilyOf(kTop, {{"{key}", pattern}});

@@ -34,28 +34,44 @@ Runner::Runner(redis::Client& client, const Clock& clock, Logger& log, BuildInfo
       clock_(clock),
       log_(log),
       build_(std::move(build)),
-      collectors_(std::move(collectors)),
-      collector_seconds_(collectors_.size(), 0) {}
+      collectors_(std::move(collectors)) {}
 
-bool Runner::RunRounds(redis::Deadline deadline, ScrapeTime* now, std::string* error) {
-  const auto timed = [&](std::size_t i, auto&& fn) {
-    const auto t0 = clock_.Monotonic();
+// One collector's part of the collection in flight.
+struct Runner::Work {
+  std::unique_ptr<CollectorScrape> scrape;
+  double seconds = 0;
+  // Its commands in the round being planned: [begin, end).
+  std::size_t begin = 0;
+  std::size_t end = 0;
+
+  template <typename Fn>
+  void Timed(const Clock& clock, Fn&& fn) {
+    const auto t0 = clock.Monotonic();
     fn();
-    collector_seconds_[i] += Seconds(clock_.Monotonic() - t0);
-  };
+    seconds += Seconds(clock.Monotonic() - t0);
+  }
+  redis::ReplySpan Replies(const std::vector<redis::Reply>& all) const {
+    return redis::ReplySpan(all).Sub(begin, end - begin);
+  }
+};
 
-  // Round 0: MULTI, TIME, every collector's snapshot, EXEC.
+std::string Runner::RedisError(const redis::Error& e) {
+  return "redis " + std::string(redis::ErrorKindName(e.kind)) + ": " + e.message;
+}
+
+// Round 0: MULTI, TIME, every collector's snapshot, EXEC.
+bool Runner::RunSnapshot(redis::Deadline deadline, std::vector<Work>& work, ScrapeTime* now,
+                         std::string* error) {
   std::vector<redis::Command> cmds = {{"MULTI"}, {"TIME"}};
-  std::vector<std::size_t> offsets(collectors_.size());
-  for (std::size_t i = 0; i < collectors_.size(); ++i) {
-    offsets[i] = cmds.size() - 1;  // index inside the EXEC reply
-    timed(i, [&] { collectors_[i]->PlanSnapshot(cmds); });
+  for (Work& w : work) {
+    w.begin = cmds.size() - 1;  // index inside the EXEC reply
+    w.Timed(clock_, [&] { w.scrape->PlanSnapshot(cmds); });
+    w.end = cmds.size() - 1;
   }
   cmds.push_back({"EXEC"});
   auto replies = client_.Execute(cmds, deadline);
   if (!replies.ok()) {
-    *error = "redis " + std::string(redis::ErrorKindName(replies.error().kind)) + ": " +
-             replies.error().message;
+    *error = RedisError(replies.error());
     return false;
   }
   const redis::Reply& exec = replies->back();
@@ -74,40 +90,45 @@ bool Runner::RunRounds(redis::Deadline deadline, ScrapeTime* now, std::string* e
     *error = "unexpected TIME reply: " + exec.elements()[0].Describe();
     return false;
   }
-  for (std::size_t i = 0; i < collectors_.size(); ++i) {
-    timed(i, [&] { collectors_[i]->ConsumeSnapshot(*now, &exec.elements()[offsets[i]]); });
+  for (Work& w : work) {
+    w.Timed(clock_, [&] { w.scrape->ConsumeSnapshot(*now, w.Replies(exec.elements())); });
   }
+  return true;
+}
 
-  // Later rounds: whatever the collectors still need, until nobody asks.
-  std::vector<std::size_t> begin(collectors_.size());
-  std::vector<std::size_t> end(collectors_.size());
+// Later rounds: whatever the collectors still need, until nobody asks. Out of
+// time while catching up, the collectors still waiting for replies never get
+// them and leave out what they lack; what the others completed is served.
+bool Runner::RunRounds(redis::Deadline deadline, std::vector<Work>& work, ScrapeTime* now,
+                       std::string* error) {
+  if (!RunSnapshot(deadline, work, now, error)) return false;
+  std::vector<redis::Command> cmds;
   for (int round = 1; round <= kMaxRounds; ++round) {
     cmds.clear();
-    for (std::size_t i = 0; i < collectors_.size(); ++i) {
-      begin[i] = cmds.size();
-      timed(i, [&] { collectors_[i]->PlanNext(*now, cmds); });
-      end[i] = cmds.size();
+    for (Work& w : work) {
+      w.begin = cmds.size();
+      w.Timed(clock_, [&] { w.scrape->PlanNext(*now, cmds); });
+      w.end = cmds.size();
     }
     if (cmds.empty()) break;
     if (clock_.Monotonic() >= deadline) {
-      // Out of time while catching up: collectors still waiting for replies
-      // drop them; what the others completed is served.
-      for (std::size_t i = 0; i < collectors_.size(); ++i) {
-        if (begin[i] != end[i]) collectors_[i]->Abort();
-      }
       log_.Warn("scrape deadline reached with Redis reads still pending",
                 {{"round", std::to_string(round)}});
       break;
     }
-    replies = client_.Execute(cmds, deadline);
+    auto replies = client_.Execute(cmds, deadline);
     if (!replies.ok()) {
-      *error = "redis " + std::string(redis::ErrorKindName(replies.error().kind)) + ": " +
-               replies.error().message;
+      *error = RedisError(replies.error());
       return false;
     }
-    for (std::size_t i = 0; i < collectors_.size(); ++i) {
-      if (begin[i] == end[i]) continue;
-      timed(i, [&] { collectors_[i]->ConsumeNext(*now, &(*replies)[begin[i]]); });
+    if (replies->size() != cmds.size()) {
+      *error = "redis returned " + std::to_string(replies->size()) + " replies to " +
+               std::to_string(cmds.size()) + " commands";
+      return false;
+    }
+    for (Work& w : work) {
+      if (w.begin == w.end) continue;
+      w.Timed(clock_, [&] { w.scrape->ConsumeNext(*now, w.Replies(*replies)); });
     }
   }
   return true;
@@ -161,13 +182,16 @@ std::shared_ptr<const Runner::Result> Runner::Latest() const {
 // Runs with in_flight_ set: the only code that touches the collectors.
 std::vector<Family> Runner::Collect(redis::Deadline deadline) {
   const auto start = clock_.Monotonic();
+  std::vector<Work> work(collectors_.size());
+  for (std::size_t i = 0; i < collectors_.size(); ++i) {
+    work[i].scrape = collectors_[i]->StartScrape();
+  }
   HealthSnapshot health;
   std::vector<Family> out;
   std::string error;
-  std::fill(collector_seconds_.begin(), collector_seconds_.end(), 0.0);
   const std::uint64_t trips_before = client_.round_trips();
   ScrapeTime now;
-  const bool ok = RunRounds(deadline, &now, &error);
+  const bool ok = RunRounds(deadline, work, &now, &error);
   health.round_trips = client_.round_trips() - trips_before;
   // A scrape that read a window in pages (start-up, a recreated stream)
   // freed megabytes of replies; give them back rather than keep them as
@@ -175,23 +199,21 @@ std::vector<Family> Runner::Collect(redis::Deadline deadline) {
   if (health.round_trips > kSteadyRoundTrips) malloc_trim(0);
   health.redis_up = ok;
   for (std::size_t i = 0; i < collectors_.size(); ++i) {
-    Collector& c = *collectors_[i];
-    CollectorResult result{std::string(c.name()), false, collector_seconds_[i]};
+    const std::string name(collectors_[i]->name());
+    CollectorResult result{name, false, work[i].seconds};
     if (ok) {
       std::vector<Family> families;
-      const auto t0 = clock_.Monotonic();
-      Status status = c.Emit(now, families);
-      result.seconds += Seconds(clock_.Monotonic() - t0);
+      Status status;
+      work[i].Timed(clock_, [&] { status = work[i].scrape->Emit(now, families); });
+      result.seconds = work[i].seconds;
       if (status) {
         if (!error.empty()) error += "; ";
-        error += std::string(c.name()) + ": " + *status;
+        error += name + ": " + *status;
       } else {
         result.success = true;
       }
       // A failed collector may still emit the part it is sure of.
       for (Family& f : families) out.push_back(std::move(f));
-    } else {
-      c.Abort();
     }
     health.collectors.push_back(std::move(result));
   }

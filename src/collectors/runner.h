@@ -43,8 +43,13 @@ class Runner {
   std::shared_ptr<const Result> Latest() const;
 
  private:
+  struct Work;
+  static std::string RedisError(const redis::Error& e);
   std::vector<Family> Collect(redis::Deadline deadline);
-  bool RunRounds(redis::Deadline deadline, ScrapeTime* now, std::string* error);
+  bool RunSnapshot(redis::Deadline deadline, std::vector<Work>& work, ScrapeTime* now,
+                   std::string* error);
+  bool RunRounds(redis::Deadline deadline, std::vector<Work>& work, ScrapeTime* now,
+                 std::string* error);
   void NoteError(const std::string& error);
   std::vector<Family> Finish(HealthSnapshot health, std::vector<Family> out,
                              const std::string& error, std::chrono::steady_clock::time_point start);
@@ -53,8 +58,7 @@ class Runner {
   const Clock& clock_;
   Logger& log_;
   BuildInfo build_;
-  std::vector<std::unique_ptr<Collector>> collectors_;
-  std::vector<double> collector_seconds_;
+  std::vector<std::unique_ptr<Collector>> collectors_;  // the target's per-kernel state
 
   mutable std::mutex mu_;  // guards everything below
   std::condition_variable finished_;

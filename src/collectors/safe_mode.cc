@@ -33,46 +33,67 @@ const std::vector<MetricDesc>& SafeModeCollector::Descriptors() {
 SafeModeCollector::SafeModeCollector(const contract::Keys& keys, Logger& log)
     : key_(keys.SafeMode()), log_(log) {}
 
-void SafeModeCollector::PlanSnapshot(std::vector<redis::Command>& out) {
-  out.push_back({"GET", key_});
-  out.push_back({"PTTL", key_});
-}
+class SafeModeCollector::Scrape final : public CollectorScrape {
+ public:
+  explicit Scrape(SafeModeCollector& c) : c_(c) {}
 
-void SafeModeCollector::ConsumeSnapshot(const ScrapeTime& /*now*/, const redis::Reply* replies) {
-  const redis::Reply& value = replies[0];
-  const redis::Reply& pttl = replies[1];
-  status_.reset();
-  std::string odd;
-  if (value.is_nil() || (value.is_string() && value.str() == "0")) {
-    on_ = 0;
-  } else if (value.is_string() && value.str() == "1") {
-    on_ = 1;
-  } else {
-    // Fail safe: anything but absent, "0" or "1" (another value, another
-    // type) means someone meant to stop trading, or the kernel is broken.
-    on_ = 1;
-    odd = value.is_string() ? "value \"" + SanitizeUtf8(value.str(), 64) + "\"" : value.Describe();
+  void PlanSnapshot(std::vector<redis::Command>& out) override {
+    out.push_back({"GET", c_.key_});
+    out.push_back({"PTTL", c_.key_});
   }
-  if (odd != last_odd_value_) {
-    if (!odd.empty()) {
-      log_.Warn("unexpected safe mode key content, reporting SAFE MODE as on",
-                {{"key", key_}, {"content", odd}});
+
+  void ConsumeSnapshot(const ScrapeTime& /*now*/, redis::ReplySpan replies) override {
+    ReadValue(replies[0]);
+    const redis::Reply& pttl = replies[1];
+    if (!pttl.is_integer()) {
+      status_ = "unexpected PTTL reply for " + c_.key_ + ": " + pttl.Describe();
+      return;
     }
-    last_odd_value_ = odd;
+    // PTTL: -2 no key, -1 no expiry, else milliseconds left.
+    ttl_seconds_ = pttl.integer() >= 0 ? static_cast<double>(pttl.integer()) / 1000.0 : -1;
+    read_ = true;
   }
-  if (!pttl.is_integer()) {
-    status_ = "unexpected PTTL reply for " + key_ + ": " + pttl.Describe();
-    return;
-  }
-  // PTTL: -2 no key, -1 no expiry, else milliseconds left.
-  ttl_seconds_ = pttl.integer() >= 0 ? static_cast<double>(pttl.integer()) / 1000.0 : -1;
-}
 
-Status SafeModeCollector::Emit(const ScrapeTime& /*now*/, std::vector<Family>& out) {
-  if (status_) return status_;
-  out.push_back(Single(kSafeMode, on_, {{"{key}", key_}}));
-  out.push_back(Single(kTtl, ttl_seconds_, {{"{key}", key_}}));
-  return std::nullopt;
+  Status Emit(const ScrapeTime& /*now*/, std::vector<Family>& out) override {
+    if (status_) return status_;
+    if (!read_) return std::string("the kill switch was not read");
+    out.push_back(Single(kSafeMode, on_, {{"{key}", c_.key_}}));
+    out.push_back(Single(kTtl, ttl_seconds_, {{"{key}", c_.key_}}));
+    return std::nullopt;
+  }
+
+ private:
+  void ReadValue(const redis::Reply& value) {
+    std::string odd;
+    if (value.is_nil() || (value.is_string() && value.str() == "0")) {
+      on_ = 0;
+    } else if (value.is_string() && value.str() == "1") {
+      on_ = 1;
+    } else {
+      // Fail safe: anything but absent, "0" or "1" (another value, another
+      // type) means someone meant to stop trading, or the kernel is broken.
+      on_ = 1;
+      odd =
+          value.is_string() ? "value \"" + SanitizeUtf8(value.str(), 64) + "\"" : value.Describe();
+    }
+    if (odd != c_.last_odd_value_) {
+      if (!odd.empty()) {
+        c_.log_.Warn("unexpected safe mode key content, reporting SAFE MODE as on",
+                     {{"key", c_.key_}, {"content", odd}});
+      }
+      c_.last_odd_value_ = odd;
+    }
+  }
+
+  SafeModeCollector& c_;
+  Status status_;
+  bool read_ = false;
+  double on_ = 0;
+  double ttl_seconds_ = -1;
+};
+
+std::unique_ptr<CollectorScrape> SafeModeCollector::StartScrape() {
+  return std::make_unique<Scrape>(*this);
 }
 
 }  // namespace qst::collectors

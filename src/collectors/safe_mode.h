@@ -15,16 +15,13 @@ class SafeModeCollector final : public Collector {
 
   std::string_view name() const override { return "safe_mode"; }
   static const std::vector<MetricDesc>& Descriptors();
-  void PlanSnapshot(std::vector<redis::Command>& out) override;
-  void ConsumeSnapshot(const ScrapeTime& now, const redis::Reply* replies) override;
-  Status Emit(const ScrapeTime& now, std::vector<Family>& out) override;
+  std::unique_ptr<CollectorScrape> StartScrape() override;
 
  private:
+  class Scrape;
+
   std::string key_;
   Logger& log_;
-  Status status_;
-  double on_ = 0;
-  double ttl_seconds_ = -1;
   std::string last_odd_value_;  // so an unexpected value is logged once, not per scrape
 };
 

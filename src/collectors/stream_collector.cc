@@ -5,44 +5,47 @@ namespace qst::collectors {
 StreamCollector::StreamCollector(StreamWindowOptions options, Logger& log)
     : key_(options.key), window_(std::move(options)), log_(log) {}
 
-void StreamCollector::PlanSnapshot(std::vector<redis::Command>& out) {
-  status_.reset();
-  planned_next_ = false;
-  window_.PlanSnapshot(out);
+void StreamCollector::StreamScrape::PlanSnapshot(std::vector<redis::Command>& out) {
+  const std::size_t before = out.size();
+  stream_.window_.PlanSnapshot(out);
+  window_commands_ = out.size() - before;
 }
 
-void StreamCollector::ConsumeSnapshot(const ScrapeTime& now, const redis::Reply* replies) {
-  status_ = window_.ConsumeSnapshot(now.unix_ms, replies);
-  if (!window_.rebuild_reason().empty()) {
-    log_.Warn("recounting the stream window",
-              {{"key", key_}, {"reason", window_.rebuild_reason()}});
+void StreamCollector::StreamScrape::ConsumeSnapshot(const ScrapeTime& now,
+                                                    redis::ReplySpan replies) {
+  StreamWindow& w = stream_.window_;
+  status_ = w.ConsumeSnapshot(now.unix_ms, replies.Sub(0, window_commands_));
+  if (!w.rebuild_reason().empty()) {
+    stream_.log_.Warn("recounting the stream window",
+                      {{"key", stream_.key_}, {"reason", w.rebuild_reason()}});
   }
 }
 
-void StreamCollector::PlanNext(const ScrapeTime& /*now*/, std::vector<redis::Command>& out) {
-  planned_next_ = !status_ && window_.PlanCatchUp(out);
+void StreamCollector::StreamScrape::PlanNext(const ScrapeTime& /*now*/,
+                                             std::vector<redis::Command>& out) {
+  planned_next_ = !status_ && stream_.window_.PlanCatchUp(out);
 }
 
-void StreamCollector::ConsumeNext(const ScrapeTime& now, const redis::Reply* replies) {
+void StreamCollector::StreamScrape::ConsumeNext(const ScrapeTime& now, redis::ReplySpan replies) {
   if (!planned_next_) return;
-  status_ = window_.ConsumeCatchUp(now.unix_ms, replies[0]);
+  planned_next_ = false;
+  status_ = stream_.window_.ConsumeCatchUp(now.unix_ms, replies[0]);
 }
 
-void StreamCollector::Abort() { planned_next_ = false; }
-
-Status StreamCollector::FinishScrape(const ScrapeTime& now) {
+Status StreamCollector::StreamScrape::FinishScrape(const ScrapeTime& now) {
   if (status_) return status_;
-  window_.Finish(now.unix_ms);
-  entries_added_.Serve(window_.exists() ? window_.info().entries_added : 0);
-  const bool catching_up = !window_.caught_up();
+  StreamWindow& w = stream_.window_;
+  w.Finish(now.unix_ms);
+  stream_.entries_added_.Serve(w.exists() ? w.info().entries_added : 0);
+  const bool catching_up = !w.caught_up();
   if (catching_up) {
-    log_.Info("still reading the stream window; its count is left out of this scrape",
-              {{"key", key_}, {"entries_read", std::to_string(window_.entries_read())}});
-  } else if (was_catching_up_) {
-    log_.Info("stream window complete",
-              {{"key", key_}, {"entries", std::to_string(window_.index().count())}});
+    stream_.log_.Info("still reading the stream window; its count is left out of this scrape",
+                      {{"key", stream_.key_}, {"entries_read", std::to_string(w.entries_read())}});
+  } else if (stream_.was_catching_up_) {
+    stream_.log_.Info("stream window complete",
+                      {{"key", stream_.key_}, {"entries", std::to_string(w.index().count())}});
   }
-  was_catching_up_ = catching_up;
+  stream_.was_catching_up_ = catching_up;
   return std::nullopt;
 }
 

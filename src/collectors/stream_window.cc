@@ -86,9 +86,14 @@ void StreamWindow::Rebuild(std::string reason) {
 }
 
 std::optional<std::string> StreamWindow::ConsumeSnapshot(std::int64_t now_ms,
-                                                         const redis::Reply* replies) {
+                                                         redis::ReplySpan replies) {
   const std::int64_t floor = Floor(now_ms);
   last_floor_ms_ = floor;
+  if (replies.size() != snapshot_commands()) {
+    Reset();
+    return "stream " + options_.key + ": " + std::to_string(replies.size()) +
+           " snapshot replies for " + std::to_string(snapshot_commands()) + " commands";
+  }
   const redis::Reply& xlen = replies[0];
   const redis::Reply& xinfo = replies[1];
   if (xlen.is_wrong_type() || xinfo.is_wrong_type()) {

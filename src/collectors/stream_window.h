@@ -42,9 +42,10 @@ class StreamWindow {
   // Appends XLEN, XINFO STREAM and, once a cursor exists, one XRANGE page.
   void PlanSnapshot(std::vector<redis::Command>& out);
   std::size_t snapshot_commands() const { return page_planned_ ? 3 : 2; }
-  // `replies` holds snapshot_commands() replies. On error (wrong key type,
-  // malformed reply) the window is reset and the message says why.
-  std::optional<std::string> ConsumeSnapshot(std::int64_t now_ms, const redis::Reply* replies);
+  // `replies` holds the snapshot_commands() replies. On error (wrong key
+  // type, malformed reply, a miscounted span) the window is reset and the
+  // message says why.
+  std::optional<std::string> ConsumeSnapshot(std::int64_t now_ms, redis::ReplySpan replies);
 
   // Appends one XRANGE page if still catching up; returns whether it did.
   bool PlanCatchUp(std::vector<redis::Command>& out);

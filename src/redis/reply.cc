@@ -1,5 +1,7 @@
 #include "redis/reply.h"
 
+#include <algorithm>
+
 #include "util/text.h"
 
 namespace qst::redis {
@@ -37,6 +39,16 @@ std::string Reply::Describe() const {
       out += " \"" + SanitizeUtf8(str_, 64) + "\"";
   }
   return out;
+}
+
+const Reply& ReplySpan::operator[](std::size_t i) const {
+  static const Reply kMissing = Reply::Error("ERR no reply: the collector read past its commands");
+  return i < size_ ? first_[i] : kMissing;
+}
+
+ReplySpan ReplySpan::Sub(std::size_t offset, std::size_t count) const {
+  if (offset >= size_) return {};
+  return {first_ + offset, std::min(count, size_ - offset)};
 }
 
 }  // namespace qst::redis

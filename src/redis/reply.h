@@ -66,4 +66,26 @@ class Reply {
   std::vector<Reply> elements_;
 };
 
+// The replies to a known number of commands, as one collector planned them.
+// Indexing past the end yields an error reply rather than undefined
+// behaviour, so a collector that miscounts its commands reports a clear
+// error instead of reading another collector's replies.
+// Thread safety: a view; safe to read from several threads while the replies
+// it points into stay alive and unchanged.
+class ReplySpan {
+ public:
+  ReplySpan() = default;
+  ReplySpan(const Reply* first, std::size_t size) : first_(first), size_(size) {}
+  explicit ReplySpan(const std::vector<Reply>& all) : first_(all.data()), size_(all.size()) {}
+
+  std::size_t size() const { return size_; }
+  const Reply& operator[](std::size_t i) const;
+  // The `count` replies from `offset` on, cut to what this span holds.
+  ReplySpan Sub(std::size_t offset, std::size_t count) const;
+
+ private:
+  const Reply* first_ = nullptr;
+  std::size_t size_ = 0;
+};
+
 }  // namespace qst::redis

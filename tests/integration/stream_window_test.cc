@@ -44,7 +44,7 @@ class StreamWindowTest : public ::testing::Test {
     auto replies = client_.Execute(cmds, Deadline());
     ++r.round_trips;
     EXPECT_TRUE(replies.ok());
-    r.error = w.ConsumeSnapshot(now_ms, replies->back().elements().data());
+    r.error = w.ConsumeSnapshot(now_ms, redis::ReplySpan(replies->back().elements()));
     if (r.error) return r;
     for (int round = 0; max_rounds < 0 || round < max_rounds; ++round) {
       cmds.clear();
@@ -131,7 +131,7 @@ TEST_F(StreamWindowTest, CatchUpStopsAtTheSnapshot) {
   cmds.push_back({"EXEC"});
   auto replies = client_.Execute(cmds, Deadline());
   ASSERT_TRUE(replies.ok());
-  ASSERT_FALSE(w.ConsumeSnapshot(t_, replies->back().elements().data()));
+  ASSERT_FALSE(w.ConsumeSnapshot(t_, redis::ReplySpan(replies->back().elements())));
   for (int i = 0; i < 5; ++i) Add(t_ - 5 + i);  // a writer, mid-scrape
   while (true) {
     cmds.clear();

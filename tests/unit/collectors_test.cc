@@ -50,14 +50,15 @@ TEST(SafeModeCollector, ReadsTheKillSwitchFailSafe) {
   };
   for (const auto& c : cases) {
     SafeModeCollector col(keys, QuietLog());
+    auto scrape = col.StartScrape();
     std::vector<redis::Command> cmds;
-    col.PlanSnapshot(cmds);
+    scrape->PlanSnapshot(cmds);
     ASSERT_EQ(cmds.size(), 2u);
     EXPECT_EQ(cmds[0], (redis::Command{"GET", "quantum:safety:safe_mode"}));
     const Reply replies[] = {c.value, c.pttl};
-    col.ConsumeSnapshot({}, replies);
+    scrape->ConsumeSnapshot({}, redis::ReplySpan(replies, 2));
     std::vector<Family> out;
-    ASSERT_FALSE(col.Emit({}, out));
+    ASSERT_FALSE(scrape->Emit({}, out));
     EXPECT_EQ(Samples(out, "quantum_safety_safe_mode")[""], c.on) << c.value.Describe();
     EXPECT_EQ(Samples(out, "quantum_safety_safe_mode_ttl_seconds")[""], c.ttl);
   }
@@ -68,10 +69,11 @@ TEST(SafeModeCollector, LogsAnOddValueOnce) {
   Logger log(LogLevel::kInfo, [&](std::string_view l) { lines.emplace_back(l); });
   SafeModeCollector col(contract::Keys("q:"), log);
   for (int i = 0; i < 3; ++i) {
+    auto scrape = col.StartScrape();
     std::vector<redis::Command> cmds;
-    col.PlanSnapshot(cmds);
+    scrape->PlanSnapshot(cmds);
     const Reply replies[] = {Str("maybe"), Reply::Integer(-1)};
-    col.ConsumeSnapshot({}, replies);
+    scrape->ConsumeSnapshot({}, redis::ReplySpan(replies, 2));
   }
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_NE(lines[0].find("content=\"value \\\"maybe\\\"\""), std::string::npos) << lines[0];
@@ -116,19 +118,20 @@ TEST(RateLimitsCollector, ParsesTheWindowKeysEachOnItsOwn) {
   };
   for (const auto& c : cases) {
     RateLimitsCollector col(keys, std::chrono::seconds(60));
+    auto scrape = col.StartScrape();
     std::vector<redis::Command> cmds;
-    col.PlanSnapshot(cmds);
+    scrape->PlanSnapshot(cmds);
     EXPECT_TRUE(cmds.empty());
     ScrapeTime now{1700000059999};
-    col.PlanNext(now, cmds);
+    scrape->PlanNext(now, cmds);
     ASSERT_EQ(cmds.size(), 2u);
     EXPECT_EQ(cmds[0], (redis::Command{"GET", "quantum:safety:rate:global:1700000040"}));
     EXPECT_EQ(cmds[1], (redis::Command{"ZREVRANGE", "quantum:safety:rate:symbol:1700000040", "0",
                                        "4", "WITHSCORES"}));
     const Reply replies[] = {c.global, c.top};
-    col.ConsumeNext(now, replies);
+    scrape->ConsumeNext(now, redis::ReplySpan(replies, 2));
     std::vector<Family> out;
-    const Status s = col.Emit(now, out);
+    const Status s = scrape->Emit(now, out);
     const std::string what = c.global.Describe() + " / " + c.top.Describe();
     EXPECT_EQ(!s.has_value(), c.global_ok && c.top_ok) << what;
     EXPECT_EQ(Has(out, "quantum_safety_rate_global_current_window"), c.global_ok) << what;
@@ -147,10 +150,56 @@ TEST(RateLimitsCollector, ParsesTheWindowKeysEachOnItsOwn) {
 
 TEST(RateLimitsCollector, NotReadIsAnError) {
   RateLimitsCollector col(contract::Keys("q:"), std::chrono::seconds(60));
+  auto scrape = col.StartScrape();
   std::vector<redis::Command> cmds;
-  col.PlanSnapshot(cmds);
+  scrape->PlanSnapshot(cmds);
   std::vector<Family> out;
-  EXPECT_EQ(col.Emit({}, out), Status("rate window keys were not read"));
+  EXPECT_EQ(scrape->Emit({}, out), Status("rate window keys were not read"));
+  EXPECT_TRUE(out.empty());
+}
+
+// A collector that reads past the replies it planned gets an error reply,
+// never another collector's reply or memory past the end.
+TEST(ReplySpan, IsBoundedToThePlannedCommands) {
+  const Reply all[] = {Str("a"), Str("b"), Str("c")};
+  const redis::ReplySpan span(all, 3);
+  const redis::ReplySpan mine = span.Sub(1, 1);
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0].str(), "b");
+  EXPECT_TRUE(mine[1].is_error());
+  EXPECT_EQ(mine[1].str(), "ERR no reply: the collector read past its commands");
+  EXPECT_EQ(span.Sub(2, 5).size(), 1u);
+  EXPECT_EQ(span.Sub(3, 1).size(), 0u);
+  EXPECT_TRUE(span.Sub(7, 1)[0].is_error());
+}
+
+// The same collector across scrapes keeps only its per-kernel state: a
+// scrape whose replies never came does not leave half a reading behind.
+TEST(RateLimitsCollector, AScrapeThatNeverGotItsRepliesLeavesNothing) {
+  RateLimitsCollector col(contract::Keys("q:"), std::chrono::seconds(60));
+  const ScrapeTime now{1700000059999};
+  {
+    auto first = col.StartScrape();
+    std::vector<redis::Command> cmds;
+    first->PlanSnapshot(cmds);
+    first->ConsumeSnapshot(now, {});
+    first->PlanNext(now, cmds);
+    const Reply replies[] = {Str("9"), Arr({Str("A"), Str("9")})};
+    first->ConsumeNext(now, redis::ReplySpan(replies, 2));
+    std::vector<Family> out;
+    ASSERT_FALSE(first->Emit(now, out));
+    EXPECT_EQ(Samples(out, "quantum_safety_rate_global_current_window")[""], 9);
+  }
+  // The next scrape reads the remembered window (and the next) in the
+  // snapshot; its replies are lost (Redis failed), so it serves nothing.
+  auto second = col.StartScrape();
+  std::vector<redis::Command> cmds;
+  second->PlanSnapshot(cmds);
+  ASSERT_EQ(cmds.size(), 4u);
+  EXPECT_EQ(cmds[0], (redis::Command{"GET", "q:safety:rate:global:1700000040"}));
+  EXPECT_EQ(cmds[2], (redis::Command{"GET", "q:safety:rate:global:1700000100"}));
+  std::vector<Family> out;
+  EXPECT_EQ(second->Emit(now, out), Status("rate window keys were not read"));
   EXPECT_TRUE(out.empty());
 }
 
