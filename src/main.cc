@@ -32,25 +32,17 @@ qst::http::Answer ProbeAnswer(qst::collectors::TargetSet& targets, const std::st
 }
 
 qst::http::Answer StatusAnswer(qst::collectors::TargetSet& targets, const std::string& name,
-                               qst::http::Deadline deadline, const qst::Clock& clock) {
+                               qst::http::Deadline deadline) {
   qst::collectors::Target* target = &targets.default_target();
   if (!name.empty()) {
     auto found = targets.Find(name);
     if (!found.ok()) return {400, found.error() + "\n", {}};
     target = *found;
   }
-  const bool labelled = !name.empty();
-  auto latest = target->Latest(labelled);
-  const auto now = clock.Monotonic();
-  if (!latest || now - latest->finished > kStatusMaxAge) {
-    return {200,
-            qst::http::RenderText(target->Scrape(deadline, labelled)),
-            {{"X-Result-Age-Seconds", "0"}}};
-  }
-  const double age = std::chrono::duration<double>(now - latest->finished).count();
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", age);
-  return {200, qst::http::RenderText(latest->families), {{"X-Result-Age-Seconds", buf}}};
+  auto recent = target->LatestWithin(kStatusMaxAge, deadline, !name.empty());
+  char age[32];
+  std::snprintf(age, sizeof age, "%.3f", recent.age.count());
+  return {200, qst::http::RenderText(recent.families), {{"X-Result-Age-Seconds", age}}};
 }
 
 }  // namespace
@@ -97,8 +89,8 @@ int main(int argc, char** argv) {
       [&targets](const std::string& name, qst::http::Deadline deadline) {
         return ProbeAnswer(targets, name, deadline);
       },
-      [&targets, &clock](const std::string& name, qst::http::Deadline deadline) {
-        return StatusAnswer(targets, name, deadline, clock);
+      [&targets](const std::string& name, qst::http::Deadline deadline) {
+        return StatusAnswer(targets, name, deadline);
       },
       [html = qst::http::RenderLandingPage(page)] { return html; }};
   auto server =

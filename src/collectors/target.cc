@@ -56,6 +56,15 @@ std::shared_ptr<const Runner::Result> Target::Latest(bool labelled) const {
   return copy;
 }
 
+Target::Recent Target::LatestWithin(std::chrono::milliseconds max_age, redis::Deadline deadline,
+                                    bool labelled) {
+  auto latest = Latest(labelled);
+  const auto now = clock_.Monotonic();
+  if (latest && now - latest->finished <= max_age)
+    return {latest->families, now - latest->finished};
+  return {Scrape(deadline, labelled), {}};
+}
+
 void Target::AddTargetLabels(std::vector<Family>& families) const {
   std::vector<Label> extra = {{"target", options_.spec.name}};
   for (const auto& [name, value] : options_.spec.labels) extra.push_back({name, value});

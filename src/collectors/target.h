@@ -43,6 +43,15 @@ class Target {
   // The latest finished collection, labelled as Scrape; nullptr before one.
   std::shared_ptr<const Runner::Result> Latest(bool labelled) const;
 
+  // For readers that must not start a collection per view (the status page):
+  // the latest collection while it is at most `max_age` old, else a fresh one
+  // (single flight, so every open tab shares it).
+  struct Recent {
+    std::vector<Family> families;
+    std::chrono::duration<double> age{0};  // how old `families` is
+  };
+  Recent LatestWithin(std::chrono::milliseconds max_age, redis::Deadline deadline, bool labelled);
+
  private:
   std::shared_ptr<Runner> CurrentRunner();
   std::shared_ptr<Runner> MakeRunner();
