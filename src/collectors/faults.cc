@@ -215,12 +215,14 @@ Status FaultsCollector::Scrape::Emit(const ScrapeTime& now, std::vector<Family>&
   out.push_back(Single(kTotal, static_cast<double>(entries_added()), keys));
   EmitNewest(out);
   if (!counts_status_ && counts_read_) out.push_back(TotalsByReason());
-  if (w.caught_up()) {
+  if (w.complete()) {
     out.push_back(Single(kLastHourCount, static_cast<double>(w.index().count()), keys));
     out.push_back(LastHourByReason());
     out.push_back(LastHourTopSymbols());
   }
-  return counts_status_;
+  Status gap = WindowGap();
+  if (gap && counts_status_) return *counts_status_ + "; " + *gap;
+  return counts_status_ ? counts_status_ : gap;
 }
 
 void FaultsCollector::Scrape::EmitNewest(std::vector<Family>& out) const {

@@ -50,9 +50,9 @@ class IntentsCollector::Scrape final : public StreamScrape {
     out.push_back(
         Single(kStreamLength, w.exists() ? static_cast<double>(w.info().length) : 0, keys));
     out.push_back(Single(kTotal, static_cast<double>(entries_added()), keys));
-    if (w.caught_up())
+    if (w.complete())
       out.push_back(Single(kLastMinute, static_cast<double>(w.index().count()), keys));
-    return std::nullopt;
+    return WindowGap();
   }
 };
 

@@ -46,7 +46,25 @@ Status StreamCollector::StreamScrape::FinishScrape(const ScrapeTime& now) {
                       {{"key", stream_.key_}, {"entries", std::to_string(w.index().count())}});
   }
   stream_.was_catching_up_ = catching_up;
+  const bool incomplete = w.incomplete_through_ms().has_value();
+  if (incomplete && !stream_.was_incomplete_) {
+    stream_.log_.Warn(
+        "the stream window holds more entries than it may keep; its count is left "
+        "out until the older ones have left the window",
+        {{"key", stream_.key_}});
+  } else if (!incomplete && stream_.was_incomplete_) {
+    stream_.log_.Info("stream window complete again", {{"key", stream_.key_}});
+  }
+  stream_.was_incomplete_ = incomplete;
   return std::nullopt;
+}
+
+Status StreamCollector::StreamScrape::WindowGap() const {
+  const StreamWindow& w = stream_.window_;
+  if (!w.caught_up() || w.complete()) return std::nullopt;
+  return "stream " + stream_.key_ + ": more entries inside the window than the " +
+         std::to_string(w.max_buckets()) + " buckets it may keep; its count returns once the " +
+         "entries up to ms " + std::to_string(*w.incomplete_through_ms()) + " have left it";
 }
 
 }  // namespace qst::collectors

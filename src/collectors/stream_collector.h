@@ -32,6 +32,10 @@ class StreamCollector : public Collector {
    protected:
     // Call first in Emit: finishes the window and says whether the scrape failed.
     Status FinishScrape(const ScrapeTime& now);
+    // An error while the window is caught up but incomplete (more entries in
+    // it than StreamWindowOptions::max_buckets), so the collector reports
+    // failure instead of a count it cannot vouch for.
+    Status WindowGap() const;
     // How many of the snapshot's replies are the window's (the first ones).
     std::size_t window_commands() const { return window_commands_; }
     const StreamWindow& window() const { return stream_.window_; }
@@ -53,6 +57,7 @@ class StreamCollector : public Collector {
   Logger& log_;
   HeldCounter entries_added_;
   bool was_catching_up_ = false;
+  bool was_incomplete_ = false;
 };
 
 }  // namespace qst::collectors

@@ -67,6 +67,7 @@ void StreamWindow::Reset() {
   max_deleted_ = {};
   first_.reset();
   counted_through_.reset();
+  incomplete_through_ms_.reset();
   exists_ = false;
 }
 
@@ -81,6 +82,7 @@ void StreamWindow::Rebuild(std::string reason) {
   second_labels_.Clear();
   cursor_.reset();
   last_read_.reset();
+  incomplete_through_ms_.reset();
   caught_up_ = false;
   rebuild_reason_ = std::move(reason);
 }
@@ -169,7 +171,7 @@ std::optional<std::string> StreamWindow::ConsumeSnapshot(std::int64_t now_ms,
 
   if (!page_planned_ || discard_page) return std::nullopt;  // catch-up rounds follow
   if (auto err = Apply(replies[2], now_ms)) return err;
-  if (caught_up_ && rebuild_reason_.empty() && info_.first_entry_id &&
+  if (caught_up_ && rebuild_reason_.empty() && !incomplete_through_ms_ && info_.first_entry_id &&
       ClampMs(info_.first_entry_id->ms) > floor && index_.count() != info_.length) {
     // The whole stream lies inside the window, so the window must hold exactly
     // XLEN entries; otherwise something (a trim inside one millisecond) slipped
@@ -220,6 +222,10 @@ std::optional<std::string> StreamWindow::Apply(const redis::Reply& page, std::in
                                      index_, /*second=*/true);
     }
     index_.Add(ClampMs(e.id.ms), label, second);
+    if (index_.buckets() > options_.max_buckets) {
+      index_.Clear();
+      incomplete_through_ms_ = ClampMs(e.id.ms);
+    }
     last_read_ = e.id;
     cursor_ = e.id;
     ++entries_read_;
@@ -246,6 +252,7 @@ std::optional<std::string> StreamWindow::ConsumeCatchUp(std::int64_t now_ms,
 void StreamWindow::Finish(std::int64_t now_ms) {
   const std::int64_t floor = Floor(now_ms);
   index_.EvictThrough(floor);
+  if (incomplete_through_ms_ && floor >= *incomplete_through_ms_) incomplete_through_ms_.reset();
   // Entries at or before the floor would be evicted at once: never read them.
   const redis::StreamId floor_id{static_cast<std::uint64_t>(std::max<std::int64_t>(0, floor)),
                                  redis::StreamId::kMaxSeq};

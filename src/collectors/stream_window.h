@@ -33,6 +33,11 @@ struct StreamWindowOptions {
   // A second labelling field (e.g. "symbol"), counted alongside the first.
   std::string second_label_field;
   std::size_t max_second_labels = 256;
+  // Most buckets the window keeps (16 bytes each, about 17 MB at the
+  // default): past it the window is dropped and counted again from the
+  // newest entry on, and its count is left out until everything older has
+  // left the window. Memory stays bounded whatever the write rate.
+  std::size_t max_buckets = 1'000'000;
 };
 
 class StreamWindow {
@@ -56,6 +61,13 @@ class StreamWindow {
 
   bool exists() const { return exists_; }
   bool caught_up() const { return caught_up_; }
+  // Caught up, and the window holds every entry inside it (see max_buckets).
+  bool complete() const { return caught_up_ && !incomplete_through_ms_; }
+  // Entries at or before this millisecond were dropped to bound memory; the
+  // count is complete again once they have all left the window.
+  const std::optional<std::int64_t>& incomplete_through_ms() const {
+    return incomplete_through_ms_;
+  }
   // Valid after a successful ConsumeSnapshot on an existing stream.
   const redis::StreamInfo& info() const { return info_; }
   const WindowIndex& index() const { return index_; }
@@ -71,6 +83,7 @@ class StreamWindow {
   // Empty without a label field.
   const std::map<std::string, std::uint64_t>& totals_by_label() const { return totals_; }
   std::size_t page() const { return page_; }
+  std::size_t max_buckets() const { return options_.max_buckets; }
 
  private:
   std::int64_t Floor(std::int64_t now_ms) const { return now_ms - options_.window.count(); }
@@ -105,6 +118,7 @@ class StreamWindow {
   // stream that appears after the exporter saw none is new).
   bool baselined_ = false;
   std::map<std::string, std::uint64_t> totals_;
+  std::optional<std::int64_t> incomplete_through_ms_;
 
   // Per scrape.
   redis::Reply snapshot_reply_;  // keeps info_.last_entry alive

@@ -84,6 +84,29 @@ TEST_F(StreamWindowTest, WindowExcludesItsFloorAndIncludesTheFuture) {
   EXPECT_TRUE(w.caught_up());
 }
 
+// Past max_buckets the window drops what it holds and counts on from the
+// newest entry: memory stays at the cap, and the count is withheld (never
+// wrong) until the dropped entries have left the window, then exact again.
+TEST_F(StreamWindowTest, MoreEntriesThanItMayKeepAreWithheldNeverMiscounted) {
+  const std::int64_t floor = t_ - kHour;
+  for (int i = 1; i <= 15; ++i) Add(floor + i * 1000);
+  StreamWindowOptions options{kKey, std::chrono::milliseconds(kHour), "reason", 2000, 8};
+  options.max_buckets = 10;
+  StreamWindow w(options);
+  Sync(w, t_);
+  EXPECT_TRUE(w.caught_up());
+  EXPECT_FALSE(w.complete());  // the 11th entry overflowed; 12..15 are kept
+  EXPECT_EQ(w.incomplete_through_ms(), floor + 11000);
+  EXPECT_EQ(w.index().buckets(), 4u);
+  Add(t_ + 5000);
+  Sync(w, t_ + 10999);  // entry 11 is still inside the window
+  EXPECT_FALSE(w.complete());
+  Sync(w, t_ + 11000);  // entries 1..11 have left it
+  ASSERT_TRUE(w.complete());
+  EXPECT_EQ(w.index().count(), 5u);  // 12..15 and the new one, as XRANGE counts them
+  EXPECT_EQ(w.entries_read(), 0u);
+}
+
 TEST_F(StreamWindowTest, TimePassingEvictsWithoutRereading) {
   for (int i = 0; i < 10; ++i) Add(t_ - kHour + 1 + i * 1000);
   auto w = Make();
