@@ -1,5 +1,6 @@
 // quantum_safety_exporter: flags -> config -> wiring. Nothing else lives here.
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <csignal>
 #include <cstdio>
@@ -45,6 +46,27 @@ qst::http::Answer StatusAnswer(qst::collectors::TargetSet& targets, const std::s
   return {200, qst::http::RenderText(recent.families), {{"X-Result-Age-Seconds", age}}};
 }
 
+// Each connection is a file descriptor: lift the soft limit to the hard one
+// (as Go programs do) and keep the connection cap, with room for Redis and
+// the process' own files, within it.
+std::size_t FitConnectionsToFileLimit(std::size_t wanted, qst::Logger& log) {
+  constexpr rlim_t kReserve = 64;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur == RLIM_INFINITY || wanted + kReserve <= limit.rlim_cur) return wanted;
+  const std::size_t fit = limit.rlim_cur > 2 * kReserve ? limit.rlim_cur - kReserve : 1;
+  log.Warn("--web.max-connections lowered to fit the open file limit",
+           {{"wanted", std::to_string(wanted)},
+            {"max_connections", std::to_string(fit)},
+            {"nofile", std::to_string(limit.rlim_cur)}});
+  return fit;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -72,6 +94,7 @@ int main(int argc, char** argv) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);  // operators send it expecting a reload, never a death
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -93,8 +116,14 @@ int main(int argc, char** argv) {
         return StatusAnswer(targets, name, deadline);
       },
       [html = qst::http::RenderLandingPage(page)] { return html; }};
-  auto server =
-      qst::http::Server::Start({cfg.listen_address, cfg.telemetry_path}, std::move(handlers), log);
+  qst::http::ServerOptions web;
+  web.listen_address = cfg.listen_address;
+  web.telemetry_path = cfg.telemetry_path;
+  web.max_connections = FitConnectionsToFileLimit(cfg.max_connections, log);
+  web.max_connections_per_client = cfg.max_connections_per_client;
+  web.request_timeout = cfg.request_timeout;
+  web.idle_timeout = cfg.idle_timeout;
+  auto server = qst::http::Server::Start(web, std::move(handlers), log);
   if (!server.ok()) {
     log.Error("cannot start the HTTP server", {{"err", server.error()}});
     return 1;
@@ -116,7 +145,9 @@ int main(int argc, char** argv) {
   // Wait for a stop signal, pinging systemd's watchdog meanwhile if it asks:
   // a hung process stops pinging and is restarted.
   int sig = -1;
-  while (sig < 0) {
+  while (sig < 0 || sig == SIGHUP) {
+    if (sig == SIGHUP) log.Info("SIGHUP received: nothing to reload; still serving");
+    sig = -1;
     if (auto interval = systemd.watchdog_interval()) {
       const timespec ts{static_cast<time_t>(interval->count() / 1000),
                         static_cast<long>((interval->count() % 1000) * 1000000)};

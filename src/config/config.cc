@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "contract/rate_window.h"
 #include "http/listen_address.h"
@@ -17,6 +18,10 @@ constexpr const char* kProgram = "quantum_safety_exporter";
 struct Raw {
   std::string listen_address = ":9105";
   std::string telemetry_path = "/metrics";
+  std::size_t max_connections = 4096;
+  std::size_t max_connections_per_client = 256;
+  std::string request_timeout = "10s";
+  std::string idle_timeout = "60s";
   std::string redis_addr = "redis://localhost:6379";
   std::string password_file;
   std::string redis_timeout = "2s";
@@ -28,7 +33,7 @@ struct Raw {
 
 Result<Config, std::string> Validate(const Raw& raw) {
   Config c;
-  if (auto ports = http::ToCivetPorts(raw.listen_address); !ports.ok()) {
+  if (auto ports = http::ParseListenAddress(raw.listen_address); !ports.ok()) {
     return "--web.listen-address: " + ports.error();
   }
   c.listen_address = raw.listen_address;
@@ -40,6 +45,18 @@ Result<Config, std::string> Validate(const Raw& raw) {
            "\" must start with / and not be /, /-/healthy or /-/ready";
   }
   c.telemetry_path = path;
+  c.max_connections = raw.max_connections;
+  c.max_connections_per_client = raw.max_connections_per_client;
+  for (auto [flag, text, out] :
+       {std::tuple{"--web.request-timeout", &raw.request_timeout, &c.request_timeout},
+        std::tuple{"--web.idle-timeout", &raw.idle_timeout, &c.idle_timeout}}) {
+    auto d = ParseDuration(*text);
+    if (!d.ok()) return std::string(flag) + ": " + d.error();
+    if (*d < std::chrono::milliseconds(100) || *d > std::chrono::minutes(5)) {
+      return std::string(flag) + ": must be between 100ms and 5m, got \"" + *text + "\"";
+    }
+    *out = *d;
+  }
 
   auto addr = redis::ParseAddress(raw.redis_addr);
   if (!addr.ok()) return "--redis.addr: " + addr.error();
@@ -93,6 +110,24 @@ ParseResult Parse(const std::vector<std::string>& argv, const collectors::BuildI
       ->capture_default_str();
   app.add_option("--web.telemetry-path", raw.telemetry_path, "Path of the metrics endpoint")
       ->envname("QSE_WEB_TELEMETRY_PATH")
+      ->capture_default_str();
+  app.add_option("--web.max-connections", raw.max_connections,
+                 "Open HTTP connections at most; further ones are closed at once")
+      ->envname("QSE_WEB_MAX_CONNECTIONS")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  app.add_option("--web.max-connections-per-client", raw.max_connections_per_client,
+                 "Open HTTP connections at most from one client address")
+      ->envname("QSE_WEB_MAX_CONNECTIONS_PER_CLIENT")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  app.add_option("--web.request-timeout", raw.request_timeout,
+                 "A request must arrive whole within this of its first byte")
+      ->envname("QSE_WEB_REQUEST_TIMEOUT")
+      ->capture_default_str();
+  app.add_option("--web.idle-timeout", raw.idle_timeout,
+                 "An idle connection is closed after this without a request")
+      ->envname("QSE_WEB_IDLE_TIMEOUT")
       ->capture_default_str();
   app.add_option("--redis.addr", raw.redis_addr,
                  "Redis: redis://[user:password@]host:port/db or unix:///path")

@@ -17,6 +17,11 @@ namespace qst::config {
 struct Config {
   std::string listen_address = ":9105";
   std::string telemetry_path = "/metrics";
+  // The HTTP server's bounds (http::ServerOptions).
+  std::size_t max_connections = 4096;
+  std::size_t max_connections_per_client = 256;
+  std::chrono::milliseconds request_timeout{10000};
+  std::chrono::milliseconds idle_timeout{60000};
   redis::Address redis;
   std::chrono::milliseconds redis_timeout{2000};
   std::string key_prefix = "quantum:";

@@ -1,5 +1,5 @@
 // --web.listen-address in Prometheus form (":9105", "127.0.0.1:9105",
-// "[::1]:9105", "localhost:9105") translated to civetweb's listening_ports.
+// "[::1]:9105", "localhost:9105") parsed into the address and port to bind.
 #pragma once
 
 #include <string>
@@ -9,11 +9,11 @@
 
 namespace qst::http {
 
-// civetweb's "listening_ports" value.
-struct CivetPorts {
-  std::string spec;
+struct ListenEndpoint {
+  std::string host;  // numeric IPv4 or IPv6 (no brackets); "0.0.0.0" for ":port"
+  int port = 0;
 };
 
-Result<CivetPorts, std::string> ToCivetPorts(std::string_view listen_address);
+Result<ListenEndpoint, std::string> ParseListenAddress(std::string_view listen_address);
 
 }  // namespace qst::http

@@ -1,58 +1,35 @@
 #include "http/server.h"
 
-#include <civetweb.h>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <exception>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "http/listen_address.h"
+#include "http/request.h"
 
 namespace qst::http {
 namespace {
 
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
 constexpr const char* kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
+constexpr const char* kTextType = "text/plain; charset=utf-8";
 constexpr double kMinScrapeSeconds = 0.1;
 constexpr double kMaxScrapeSeconds = 300;
-
-void Respond(mg_connection* conn, int status, const char* type, const std::string& body, bool head,
-             const std::vector<std::pair<std::string, std::string>>& headers = {}) {
-  mg_response_header_start(conn, status);
-  mg_response_header_add(conn, "Content-Type", type, -1);
-  mg_response_header_add(conn, "Content-Length", std::to_string(body.size()).c_str(), -1);
-  mg_response_header_add(conn, "Cache-Control", "no-store", -1);
-  mg_response_header_add(conn, "X-Content-Type-Options", "nosniff", -1);
-  for (const auto& [name, value] : headers) {
-    mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
-  }
-  mg_response_header_send(conn);
-  if (!head && !body.empty()) mg_write(conn, body.data(), body.size());
-}
-
-// The `target` query parameter; empty when absent. False when it is there
-// more than once or too long to be a target name.
-bool TargetParam(const mg_request_info* req, std::string* out) {
-  out->clear();
-  if (req->query_string == nullptr) return true;
-  const std::size_t len = std::strlen(req->query_string);
-  char buf[128];
-  const int n = mg_get_var2(req->query_string, len, "target", buf, sizeof buf, 0);
-  if (n == -1) return true;  // absent
-  if (n < 0) return false;   // too long or undecodable
-  char second[2];
-  if (mg_get_var2(req->query_string, len, "target", second, sizeof second, 1) != -1) return false;
-  *out = std::string(buf, static_cast<std::size_t>(n));
-  return true;
-}
-
-int LogMessage(const mg_connection* conn, const char* message) {
-  const mg_context* ctx = mg_get_context(conn);
-  auto* log = ctx != nullptr ? static_cast<Logger*>(mg_get_user_data(ctx)) : nullptr;
-  if (log != nullptr) log->Debug("http server", {{"detail", message}});
-  return 1;  // handled: keep civetweb from printing to stderr itself
-}
+// The first read of a request: enough for any Prometheus scrape request.
+constexpr std::size_t kFirstRead = 1024;
 
 }  // namespace
 
@@ -71,126 +48,297 @@ std::chrono::milliseconds ScrapeBudget(const char* header, std::chrono::millisec
   return std::chrono::milliseconds(static_cast<std::int64_t>((seconds - margin) * 1000));
 }
 
-void Server::ContextDeleter::operator()(mg_context* ctx) const { mg_stop(ctx); }
+// Owns the listening socket, the I/O thread and the handler pool, and counts
+// open connections per client address.
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, Handlers handlers, Logger& log)
+      : options_(std::move(options)),
+        handlers_(std::move(handlers)),
+        log_(log),
+        acceptor_(ioc_),
+        retry_(ioc_),
+        workers_(static_cast<std::size_t>(std::max(1, options_.handler_threads))) {}
+  ~Impl();
 
-Server::Server(ServerOptions options, Handlers handlers, Logger& log)
-    : options_(std::move(options)), handlers_(std::move(handlers)), log_(log) {}
+  std::optional<std::string> Listen();
+  void Run() {
+    Accept();
+    io_thread_ = std::thread([this] { ioc_.run(); });
+  }
+  int port() const { return acceptor_.local_endpoint().port(); }
+
+  const ServerOptions& options() const { return options_; }
+  const Handlers& handlers() const { return handlers_; }
+  Logger& log() { return log_; }
+  asio::thread_pool& workers() { return workers_; }
+  void Release(const asio::ip::address& client);
+
+ private:
+  void Accept();
+  void Admit(tcp::socket socket);
+
+  ServerOptions options_;
+  Handlers handlers_;
+  Logger& log_;
+  std::mutex mu_;  // guards the counts below (sessions end on any thread)
+  std::size_t open_ = 0;
+  std::map<asio::ip::address, std::size_t> per_client_;
+  asio::io_context ioc_{1};
+  tcp::acceptor acceptor_;
+  asio::steady_timer retry_;
+  asio::thread_pool workers_;
+  std::thread io_thread_;
+};
+
+namespace {
+
+// One client connection, driven by the I/O thread: wait for a request (idle
+// bound), read it whole (request bound), answer inline or from the handler
+// pool, then wait for the next one or close.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, asio::ip::address client, Server::Impl& server)
+      : stream_(std::move(socket)),
+        client_(std::move(client)),
+        server_(server),
+        buffer_(server.options().max_header_bytes + kFirstRead) {}
+  ~Session() { server_.Release(client_); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void WaitForRequest();
+
+ private:
+  void ReadRequest();
+  void OnRequest(beast::error_code ec);
+  void Answer(http::Answer answer, const char* type);
+  void Send(int status, const char* type, std::string body,
+            const std::vector<std::pair<std::string, std::string>>& headers);
+  void Close();
+
+  beast::tcp_stream stream_;
+  asio::ip::address client_;
+  Server::Impl& server_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::empty_body>> parser_;
+  std::shared_ptr<bhttp::response<bhttp::string_body>> response_;
+  std::optional<bhttp::response_serializer<bhttp::string_body>> head_writer_;
+  std::size_t requests_ = 0;
+  bool head_ = false;
+  bool keep_alive_ = false;
+};
+
+void Session::WaitForRequest() {
+  if (buffer_.size() > 0) return ReadRequest();  // pipelined: already here
+  stream_.expires_after(server_.options().idle_timeout);
+  stream_.async_read_some(buffer_.prepare(kFirstRead),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            if (ec) return self->Close();
+                            self->buffer_.commit(n);
+                            self->ReadRequest();
+                          });
+}
+
+void Session::ReadRequest() {
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(server_.options().max_header_bytes));
+  // The whole request within request_timeout of its first byte, however
+  // slowly it trickles in.
+  stream_.expires_after(server_.options().request_timeout);
+  bhttp::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRequest(ec); });
+}
+
+void Session::OnRequest(beast::error_code ec) {
+  if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+      ec == asio::error::connection_reset) {
+    return Close();
+  }
+  keep_alive_ = false;
+  head_ = false;
+  if (ec) return Send(400, kTextType, "bad request\n", {});
+  const auto& req = parser_->get();
+  head_ = req.method() == bhttp::verb::head;
+  keep_alive_ = req.keep_alive() && ++requests_ < server_.options().max_requests_per_connection;
+  const RequestView view{std::string(req.method_string()), std::string(req.target()),
+                         req.version()};
+  const Route route = RouteRequest(view, server_.options().telemetry_path);
+  switch (route.kind) {
+    case Route::kBad:
+      keep_alive_ = false;
+      return Send(400, kTextType, route.reason, {});
+    case Route::kNotFound:
+      return Send(404, kTextType, "not found\n", {});
+    case Route::kMethodNotAllowed:
+      return Send(405, kTextType, "method not allowed\n", {{"Allow", "GET, HEAD"}});
+    case Route::kHealthy:
+      // Ready means able to answer scrapes. It deliberately ignores Redis: an
+      // unready exporter would be taken out of service and hide the
+      // quantum_safety_redis_up 0 that says what is actually wrong.
+      return Send(200, kTextType, "OK\n", {});
+    case Route::kLanding:
+      return Send(200, "text/html; charset=utf-8", server_.handlers().landing_page(), {});
+    default:
+      break;
+  }
+  if (head_) return Send(200, kMetricsType, "", {});  // HEAD does not collect
+  auto timeout = req.find("X-Prometheus-Scrape-Timeout-Seconds");
+  const std::string header = timeout != req.end() ? std::string(timeout->value()) : "";
+  const Deadline deadline = std::chrono::steady_clock::now() +
+                            ScrapeBudget(timeout != req.end() ? header.c_str() : nullptr,
+                                         server_.options().default_scrape_timeout);
+  asio::post(server_.workers(), [self = shared_from_this(), route, deadline] {
+    http::Answer a;
+    try {
+      const Handlers& h = self->server_.handlers();
+      if (route.kind == Route::kMetrics) {
+        a = {200, h.metrics(deadline), {}};
+      } else if (route.kind == Route::kProbe) {
+        a = h.probe(route.target, deadline);
+      } else {
+        a = h.status(route.target, deadline);
+      }
+    } catch (const std::exception& e) {
+      self->server_.log().Error("http handler failed", {{"err", e.what()}});
+      a = {500, "internal error\n", {}};
+    }
+    const char* type = a.status == 200 ? kMetricsType : kTextType;
+    asio::post(self->stream_.get_executor(),
+               [self, a = std::move(a), type]() mutable { self->Answer(std::move(a), type); });
+  });
+}
+
+void Session::Answer(http::Answer answer, const char* type) {
+  Send(answer.status, type, std::move(answer.body), answer.headers);
+}
+
+void Session::Send(int status, const char* type, std::string body,
+                   const std::vector<std::pair<std::string, std::string>>& headers) {
+  response_ =
+      std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(status), 11);
+  auto& res = *response_;
+  res.set(bhttp::field::content_type, type);
+  res.set(bhttp::field::cache_control, "no-store");
+  res.set("X-Content-Type-Options", "nosniff");
+  for (const auto& [name, value] : headers) res.set(name, value);
+  res.body() = std::move(body);
+  res.keep_alive(keep_alive_);
+  res.prepare_payload();
+  // A client that does not read its answer is cut off like a slow request.
+  stream_.expires_after(server_.options().request_timeout);
+  auto done = [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec || !self->keep_alive_) return self->Close();
+    self->WaitForRequest();
+  };
+  if (head_) {
+    // The headers a GET would get (Content-Length included), no body.
+    head_writer_.emplace(res);
+    return bhttp::async_write_header(stream_, *head_writer_, std::move(done));
+  }
+  bhttp::async_write(stream_, res, std::move(done));
+}
+
+void Session::Close() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.socket().close(ignored);
+}
+
+}  // namespace
+
+Server::Impl::~Impl() {
+  try {
+    asio::post(ioc_, [this] {
+      beast::error_code ignored;
+      acceptor_.close(ignored);
+      retry_.cancel();
+    });
+    ioc_.stop();
+    if (io_thread_.joinable()) io_thread_.join();
+    workers_.join();
+  } catch (...) {
+    // Shutting down; a failure here leaves nothing to serve or report.
+  }
+}
+
+std::optional<std::string> Server::Impl::Listen() {
+  auto where = ParseListenAddress(options_.listen_address);
+  if (!where.ok()) return where.error();
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(where->host, ec);
+  if (ec) return "invalid listen address \"" + options_.listen_address + "\": " + ec.message();
+  const tcp::endpoint endpoint(address, static_cast<std::uint16_t>(where->port));
+  const std::string where_text = "cannot listen on " + options_.listen_address + ": ";
+  acceptor_.open(endpoint.protocol(), ec);
+  if (ec) return where_text + ec.message();
+  acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (ec) return where_text + ec.message();
+  acceptor_.bind(endpoint, ec);
+  if (ec) return where_text + ec.message();
+  acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return where_text + ec.message();
+  return std::nullopt;
+}
+
+void Server::Impl::Accept() {
+  acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
+    if (!acceptor_.is_open()) return;
+    if (ec) {
+      // Out of file descriptors, most likely: wait a little rather than spin.
+      log_.Warn("cannot accept a connection", {{"err", ec.message()}});
+      retry_.expires_after(std::chrono::milliseconds(100));
+      retry_.async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec) Accept();
+      });
+      return;
+    }
+    Admit(std::move(socket));
+    Accept();
+  });
+}
+
+void Server::Impl::Admit(tcp::socket socket) {
+  beast::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  if (ec) return;  // gone already
+  const asio::ip::address client = remote.address();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::size_t& mine = per_client_[client];
+    if (open_ >= options_.max_connections || mine >= options_.max_connections_per_client) {
+      if (mine == 0) per_client_.erase(client);
+      log_.Debug("connection refused: too many open",
+                 {{"client", client.to_string()}, {"open", std::to_string(open_)}});
+      socket.close(ec);
+      return;
+    }
+    ++open_;
+    ++mine;
+  }
+  std::make_shared<Session>(std::move(socket), client, *this)->WaitForRequest();
+}
+
+void Server::Impl::Release(const asio::ip::address& client) {
+  std::lock_guard<std::mutex> lock(mu_);
+  --open_;
+  auto it = per_client_.find(client);
+  if (it != per_client_.end() && --it->second == 0) per_client_.erase(it);
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Server::~Server() = default;
 
 Result<std::unique_ptr<Server>, std::string> Server::Start(ServerOptions options, Handlers handlers,
                                                            Logger& log) {
-  auto ports = ToCivetPorts(options.listen_address);
-  if (!ports.ok()) return ports.error();
-  std::unique_ptr<Server> server(new Server(std::move(options), std::move(handlers), log));
-  const std::string threads = std::to_string(server->options_.threads);
-  const char* civet_options[] = {"listening_ports", ports->spec.c_str(), "num_threads",
-                                 threads.c_str(),
-                                 // A worker thread is held by each open connection
-                                 // until its request arrives; Prometheus sends at
-                                 // once, so idle clients are cut off early, and
-                                 // connections are closed after each response so
-                                 // browsers and idle keep-alive clients cannot
-                                 // occupy every worker.
-                                 "request_timeout_ms", "5000", "enable_keep_alive", "no", nullptr};
-  mg_callbacks callbacks{};
-  callbacks.log_message = LogMessage;
-  mg_init_data init{};
-  init.callbacks = &callbacks;
-  init.user_data = &log;
-  init.configuration_options = civet_options;
-  char error_text[256] = {0};
-  unsigned error_code = 0;
-  mg_error_data error{};
-  error.code = &error_code;
-  error.text = error_text;
-  error.text_buffer_size = sizeof error_text;
-  mg_context* ctx = mg_start2(&init, &error);
-  if (ctx == nullptr) {
-    return "cannot listen on " + server->options_.listen_address + ": " +
-           (error_text[0] != '\0' ? std::string(error_text) : std::string("unknown error"));
-  }
-  server->ctx_.reset(ctx);
-  mg_set_request_handler(ctx, "/", &Server::Handle, server.get());
-  return server;
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(handlers), log);
+  if (auto err = impl->Listen()) return *err;
+  impl->Run();
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
-std::vector<int> Server::ports() const {
-  mg_server_port ports[8];
-  const int n = mg_get_server_ports(ctx_.get(), 8, ports);
-  std::vector<int> out;
-  out.reserve(n > 0 ? static_cast<std::size_t>(n) : 0);
-  for (int i = 0; i < n; ++i) out.push_back(ports[i].port);
-  return out;
-}
-
-int Server::Handle(mg_connection* conn, void* self) {
-  try {
-    return static_cast<Server*>(self)->Dispatch(conn);
-  } catch (const std::exception& e) {
-    static_cast<Server*>(self)->log_.Error("http handler failed", {{"err", e.what()}});
-  } catch (...) {
-    static_cast<Server*>(self)->log_.Error("http handler failed", {{"err", "unknown exception"}});
-  }
-  try {
-    Respond(conn, 500, "text/plain; charset=utf-8", "internal error\n", false);
-  } catch (...) {
-  }
-  return 500;
-}
-
-int Server::Dispatch(mg_connection* conn) {
-  const mg_request_info* req = mg_get_request_info(conn);
-  const std::string method = req->request_method != nullptr ? req->request_method : "";
-  const std::string path = req->local_uri != nullptr ? req->local_uri : "";
-  const bool head = method == "HEAD";
-  const bool known = path == options_.telemetry_path || path == "/" || path == "/-/healthy" ||
-                     path == "/-/ready" || path == "/probe" || path == "/status/metrics";
-  if (!known) {
-    Respond(conn, 404, "text/plain; charset=utf-8", "not found\n", head);
-    return 404;
-  }
-  if (method != "GET" && !head) {
-    Respond(conn, 405, "text/plain; charset=utf-8", "method not allowed\n", false,
-            {{"Allow", "GET, HEAD"}});
-    return 405;
-  }
-  const bool scrape = path == options_.telemetry_path || path == "/probe";
-  if (scrape && head) {
-    // HEAD says the endpoint is there; it does not collect.
-    Respond(conn, 200, kMetricsType, "", true);
-    return 200;
-  }
-  const auto budget = ScrapeBudget(mg_get_header(conn, "X-Prometheus-Scrape-Timeout-Seconds"),
-                                   options_.default_scrape_timeout);
-  const Deadline deadline = std::chrono::steady_clock::now() + budget;
-  if (path == options_.telemetry_path) {
-    Respond(conn, 200, kMetricsType, handlers_.metrics(deadline), head);
-    return 200;
-  }
-  if (path == "/probe" || path == "/status/metrics") {
-    std::string target;
-    Answer a;
-    if (!TargetParam(req, &target)) {
-      a = {400, "the target parameter must be given once, as a target name\n", {}};
-    } else if (path == "/probe") {
-      a = handlers_.probe(target, deadline);
-    } else {
-      a = handlers_.status(target, deadline);
-    }
-    Respond(conn, a.status, a.status == 200 ? kMetricsType : "text/plain; charset=utf-8", a.body,
-            head, a.headers);
-    return a.status;
-  }
-  if (path == "/-/healthy" || path == "/-/ready") {
-    // Ready means able to answer scrapes. It deliberately ignores Redis: an
-    // unready exporter would be taken out of service and hide the
-    // quantum_safety_redis_up 0 that says what is actually wrong.
-    Respond(conn, 200, "text/plain; charset=utf-8", "OK\n", head);
-    return 200;
-  }
-  Respond(conn, 200, "text/html; charset=utf-8", handlers_.landing_page(), head);
-  return 200;
-}
+std::vector<int> Server::ports() const { return {impl_->port()}; }
 
 }  // namespace qst::http

@@ -1,7 +1,9 @@
-// The exporter's HTTP endpoints on civetweb: the telemetry path, /probe,
-// /status/metrics, /-/healthy, /-/ready and a landing page. Handlers never let an exception reach
-// civetweb (that would terminate the process) and never block past the
-// scrape's deadline.
+// The exporter's HTTP endpoints: the telemetry path, /probe, /status/metrics,
+// /-/healthy, /-/ready and a landing page, on an event-driven server
+// (Boost.Beast): one I/O thread owns every connection, so idle and slow
+// clients cost memory, not threads; handlers that collect run on a small pool
+// and never block past the scrape's deadline. Exceptions never escape a
+// handler (each is answered with 500).
 #pragma once
 
 #include <chrono>
@@ -14,9 +16,6 @@
 #include "util/log.h"
 #include "util/result.h"
 
-struct mg_context;
-struct mg_connection;
-
 namespace qst::http {
 
 using Deadline = std::chrono::steady_clock::time_point;
@@ -24,8 +23,23 @@ using Deadline = std::chrono::steady_clock::time_point;
 struct ServerOptions {
   std::string listen_address = ":9105";
   std::string telemetry_path = "/metrics";
-  int threads = 16;
+  // Threads that run the handlers which collect (each blocks for at most its
+  // scrape's deadline); connections never hold one while they wait.
+  int handler_threads = 8;
   std::chrono::milliseconds default_scrape_timeout{10000};
+  // Open connections at most, in all and from one client address; past
+  // either, a new connection is closed at once.
+  std::size_t max_connections = 4096;
+  std::size_t max_connections_per_client = 256;
+  // A request must arrive whole within this of its first byte (slow clients
+  // trickling headers are cut off), and a connection may wait this long for
+  // the first byte of its next request.
+  std::chrono::milliseconds request_timeout{10000};
+  std::chrono::milliseconds idle_timeout{60000};
+  // Request line and headers at most (no endpoint takes a body).
+  std::size_t max_header_bytes = 8192;
+  // Requests on one keep-alive connection; it is closed after the last.
+  std::size_t max_requests_per_connection = 1000;
 };
 
 // An answer a handler chose: status, body (text), and extra headers.
@@ -51,8 +65,12 @@ struct Handlers {
 // How long a scrape may take: Prometheus' X-Prometheus-Scrape-Timeout-Seconds
 // (or `fallback` if absent or malformed), clamped to 0.1-300 s, less a margin
 // of 10%, at most 0.5 s, so the answer arrives before Prometheus gives up.
+// `timeout_header` is nullptr when the header is absent.
 std::chrono::milliseconds ScrapeBudget(const char* timeout_header,
                                        std::chrono::milliseconds fallback);
+
+// Thread safety: Start, ports and the destructor from one thread; the
+// handlers are called from the handler threads, several at once.
 
 class Server {
  public:
@@ -65,19 +83,11 @@ class Server {
   // The ports actually bound (resolves port 0).
   std::vector<int> ports() const;
 
+  class Impl;
+
  private:
-  Server(ServerOptions options, Handlers handlers, Logger& log);
-  static int Handle(mg_connection* conn, void* self);
-  int Dispatch(mg_connection* conn);
-
-  struct ContextDeleter {
-    void operator()(mg_context* ctx) const;
-  };
-
-  ServerOptions options_;
-  Handlers handlers_;
-  Logger& log_;
-  std::unique_ptr<mg_context, ContextDeleter> ctx_;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace qst::http

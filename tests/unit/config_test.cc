@@ -26,6 +26,43 @@ TEST(Config, DefaultsMatchTheSeedDeployment) {
   EXPECT_EQ(r.config->key_prefix, "quantum:");
   EXPECT_EQ(r.config->rate_window, std::chrono::seconds(60));
   EXPECT_EQ(r.config->log_level, LogLevel::kInfo);
+  EXPECT_EQ(r.config->max_connections, 4096u);
+  EXPECT_EQ(r.config->max_connections_per_client, 256u);
+  EXPECT_EQ(r.config->request_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(r.config->idle_timeout, std::chrono::seconds(60));
+}
+
+// The HTTP limits at their edges: the smallest and largest accepted, and
+// one step past each.
+TEST(Config, HttpLimitsAtTheirEdges) {
+  auto low = ParseArgs({"--web.max-connections", "1", "--web.max-connections-per-client", "1",
+                        "--web.request-timeout", "100ms", "--web.idle-timeout", "100ms"});
+  ASSERT_TRUE(low.config) << low.err;
+  EXPECT_EQ(low.config->max_connections, 1u);
+  EXPECT_EQ(low.config->request_timeout, std::chrono::milliseconds(100));
+  auto high = ParseArgs({"--web.max-connections", "1000000", "--web.max-connections-per-client",
+                         "1000000", "--web.request-timeout", "5m", "--web.idle-timeout", "5m"});
+  ASSERT_TRUE(high.config) << high.err;
+  EXPECT_EQ(high.config->max_connections_per_client, 1000000u);
+  EXPECT_EQ(high.config->idle_timeout, std::chrono::minutes(5));
+  const std::vector<std::vector<std::string>> past = {
+      {"--web.max-connections", "0"},
+      {"--web.max-connections", "1000001"},
+      {"--web.max-connections", "-1"},
+      {"--web.max-connections", "many"},
+      {"--web.max-connections-per-client", "0"},
+      {"--web.request-timeout", "99ms"},
+      {"--web.request-timeout", "5m1ms"},
+      {"--web.idle-timeout", "99ms"},
+      {"--web.idle-timeout", "soon"},
+  };
+  for (const auto& args : past) {
+    auto r = ParseArgs(args);
+    EXPECT_FALSE(r.config) << args[0] << " " << args[1];
+    EXPECT_EQ(r.exit_code, 2) << args[0] << " " << args[1];
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "not one line: " << r.err;
+    EXPECT_NE(r.err.find(args[0]), std::string::npos) << r.err;
+  }
 }
 
 TEST(Config, ReadsEveryFlag) {
@@ -105,9 +142,11 @@ TEST(Config, HelpAndVersionExitZero) {
   auto help = ParseArgs({"--help"});
   EXPECT_FALSE(help.config);
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* flag : {"--web.listen-address", "--web.telemetry-path", "--redis.addr",
-                           "--redis.password-file", "--redis.timeout", "--redis.key-prefix",
-                           "--rate.window", "--log.level", "--version", "QSE_REDIS_ADDR"}) {
+  for (const char* flag :
+       {"--web.listen-address", "--web.telemetry-path", "--web.max-connections",
+        "--web.max-connections-per-client", "--web.request-timeout", "--web.idle-timeout",
+        "--redis.addr", "--redis.password-file", "--redis.timeout", "--redis.key-prefix",
+        "--rate.window", "--log.level", "--version", "QSE_REDIS_ADDR"}) {
     EXPECT_NE(help.out.find(flag), std::string::npos) << flag;
   }
   auto version = ParseArgs({"--version"});
