@@ -2,7 +2,8 @@
 # Static checks of the monitoring bundle under deploy/, against the real
 # tools: promtool, amtool, systemd-analyze. One check per call, so each is
 # its own ctest test:
-#   scripts/check-bundle.sh mixin|rules|rule-tests default|kube|prometheus-config|alertmanager|systemd BINARY|deb BUILD
+#   scripts/check-bundle.sh mixin|rules|rule-tests default|kube|prometheus-config|
+#     monitoring-configs|alertmanager|systemd BINARY|deb BUILD
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -50,6 +51,21 @@ case "${1:-}" in
     { printf 'scrape_configs:\n'; grep -v '^ *#' deploy/prometheus/probe_job.yml | sed 's/^/  /'; } \
       >"$tmp/probe.yml"
     promtool check config "$tmp/probe.yml" ;;
+  monitoring-configs)
+    # The demo's and tests' fast configs: the shipped rules pass, and a rules
+    # file with one expression drifted is refused (the check can fail).
+    /usr/bin/python3 scripts/monitoring-configs.py "$tmp" 127.0.0.1:1 127.0.0.1:2 none
+    sed 's/\[5m\])) > 5"$/[5m])) > 6"/' \
+      deploy/prometheus/rules/quantum_safety.rules.yml >"$tmp/drifted.yml"
+    if cmp -s deploy/prometheus/rules/quantum_safety.rules.yml "$tmp/drifted.yml"; then
+      echo "the drift test changed nothing: its sed pattern no longer matches"; exit 1
+    fi
+    if out=$(QST_SHIPPED_RULES="$tmp/drifted.yml" /usr/bin/python3 scripts/monitoring-configs.py \
+        "$tmp/d" 127.0.0.1:1 127.0.0.1:2 none 2>&1); then
+      echo "a drifted expression was not caught"; exit 1
+    fi
+    echo "$out" | grep -q "!= shipped" || { echo "unexpected failure: $out"; exit 1; }
+    echo "drift caught: $out" ;;
   alertmanager)
     amtool check-config deploy/alertmanager/alertmanager.yml
     route() { amtool config routes test --config.file=deploy/alertmanager/alertmanager.yml "$@" 2>/dev/null; }
