@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "build_info.h"
+#include "collectors/process.h"
 #include "collectors/target_set.h"
 #include "config/config.h"
 #include "contract/keys.h"
@@ -79,7 +80,8 @@ int main(int argc, char** argv) {
   mallopt(M_ARENA_MAX, 1);
 
   const qst::collectors::BuildInfo build{qst::build::kVersion, qst::build::kDeployment,
-                                         qst::build::kGit};
+                                         qst::build::kGit,     qst::build::kRevision,
+                                         qst::build::kBranch,  qst::build::kCompiler};
   auto parsed = qst::config::Parse(std::vector<std::string>(argv, argv + argc), build);
   if (!parsed.config) {
     std::fputs(parsed.out.c_str(), stdout);
@@ -98,24 +100,26 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  qst::Logger log(cfg.log_level);
+  qst::Logger log(cfg.log_level, cfg.log_format);
   qst::SystemClock clock;
   const qst::collectors::TargetOptions shared{{}, cfg.redis_timeout, build};
   qst::collectors::TargetSet targets(shared, cfg.DefaultTarget(), cfg.targets, clock, log);
 
   const qst::http::LandingPageInfo page{build.version, cfg.telemetry_path, cfg.redis.Redacted(),
                                         targets.names()};
-  qst::http::Handlers handlers{
-      [&targets](qst::http::Deadline deadline) {
-        return qst::http::RenderText(targets.default_target().Scrape(deadline, false));
-      },
-      [&targets](const std::string& name, qst::http::Deadline deadline) {
-        return ProbeAnswer(targets, name, deadline);
-      },
-      [&targets](const std::string& name, qst::http::Deadline deadline) {
-        return StatusAnswer(targets, name, deadline);
-      },
-      [html = qst::http::RenderLandingPage(page)] { return html; }};
+  qst::http::Handlers handlers{[&targets](qst::http::Deadline deadline) {
+                                 auto families = targets.default_target().Scrape(deadline, false);
+                                 for (auto& f : qst::collectors::ProcessFamilies())
+                                   families.push_back(std::move(f));
+                                 return qst::http::RenderText(families);
+                               },
+                               [&targets](const std::string& name, qst::http::Deadline deadline) {
+                                 return ProbeAnswer(targets, name, deadline);
+                               },
+                               [&targets](const std::string& name, qst::http::Deadline deadline) {
+                                 return StatusAnswer(targets, name, deadline);
+                               },
+                               [html = qst::http::RenderLandingPage(page)] { return html; }};
   qst::http::ServerOptions web;
   web.listen_address = cfg.listen_address;
   web.telemetry_path = cfg.telemetry_path;

@@ -6,8 +6,11 @@ namespace {
 const MetricDesc kRedisUp{"quantum_safety_redis_up",
                           prometheus::MetricType::Gauge,
                           "",
-                          "1 when every Redis read of this scrape succeeded, 0 otherwise.",
-                          "1 when every Redis read of this scrape succeeded",
+                          "1 when this scrape's snapshot (one MULTI/EXEC) was read from Redis, "
+                          "0 otherwise.",
+                          "1 when this scrape's snapshot (one `MULTI/EXEC`) was read from Redis; "
+                          "a later round that failed is counted in `errors_total` and fails the "
+                          "collectors it cut short, the snapshot is still served",
                           "",
                           true};
 const MetricDesc kLastError{
@@ -71,9 +74,10 @@ const MetricDesc kCollectorSeconds{"quantum_safety_exporter_collector_duration_s
 const MetricDesc kBuildInfo{
     "quantum_safety_exporter_build_info",
     prometheus::MetricType::Gauge,
-    "version,deployment,git",
+    "version,deployment,git,revision,branch,compiler",
     "Always 1; labels identify the exporter build.",
-    "always 1; `deployment` is the date of the commit the binary was built from",
+    "always 1; `deployment` is the date of the commit the binary was built from, `git` the "
+    "abbreviated and `revision` the full commit, `compiler` the C++ compiler and its version",
     "",
     true};
 
@@ -104,7 +108,12 @@ std::vector<Family> HealthFamilies(const HealthSnapshot& s, const BuildInfo& bui
   out.push_back(std::move(seconds));
   Family info = FamilyOf(kBuildInfo);
   AddSample(info, 1,
-            {{"deployment", build.deployment}, {"git", build.git}, {"version", build.version}});
+            {{"branch", build.branch},
+             {"compiler", build.compiler},
+             {"deployment", build.deployment},
+             {"git", build.git},
+             {"revision", build.revision},
+             {"version", build.version}});
   out.push_back(std::move(info));
   return out;
 }

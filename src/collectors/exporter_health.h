@@ -11,10 +11,16 @@
 
 namespace qst::collectors {
 
+// What the binary was built from. version, deployment and git are the seed
+// exporter's labels; revision, branch and compiler are the ones Prometheus'
+// own exporters carry (compiler in place of goversion).
 struct BuildInfo {
   std::string version;
-  std::string deployment;
-  std::string git;
+  std::string deployment;            // the commit's date
+  std::string git;                   // the commit, abbreviated
+  std::string revision = "unknown";  // the full commit
+  std::string branch = "unknown";
+  std::string compiler = "unknown";
 };
 
 struct CollectorResult {

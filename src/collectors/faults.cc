@@ -220,7 +220,7 @@ Status FaultsCollector::Scrape::Emit(const ScrapeTime& now, std::vector<Family>&
     out.push_back(LastHourByReason());
     out.push_back(LastHourTopSymbols());
   }
-  Status gap = WindowGap();
+  Status gap = WindowStatus();
   if (gap && counts_status_) return *counts_status_ + "; " + *gap;
   return counts_status_ ? counts_status_ : gap;
 }

@@ -52,7 +52,7 @@ class IntentsCollector::Scrape final : public StreamScrape {
     out.push_back(Single(kTotal, static_cast<double>(entries_added()), keys));
     if (w.complete())
       out.push_back(Single(kLastMinute, static_cast<double>(w.index().count()), keys));
-    return WindowGap();
+    return WindowStatus();
   }
 };
 

@@ -3,6 +3,7 @@
 #include "collectors/exporter_health.h"
 #include "collectors/faults.h"
 #include "collectors/intents.h"
+#include "collectors/process.h"
 #include "collectors/rate_limits.h"
 #include "collectors/safe_mode.h"
 
@@ -23,7 +24,7 @@ std::vector<MetricDesc> AllDescriptors() {
   std::vector<MetricDesc> all;
   for (const auto* table : {&SafeModeCollector::Descriptors(), &FaultsCollector::Descriptors(),
                             &IntentsCollector::Descriptors(), &RateLimitsCollector::Descriptors(),
-                            &HealthDescriptors()}) {
+                            &HealthDescriptors(), &ProcessDescriptors()}) {
     all.insert(all.end(), table->begin(), table->end());
   }
   return all;

@@ -97,8 +97,9 @@ bool Runner::RunSnapshot(redis::Deadline deadline, std::vector<Work>& work, Scra
 }
 
 // Later rounds: whatever the collectors still need, until nobody asks. Out of
-// time while catching up, the collectors still waiting for replies never get
+// time, or a round failed, the collectors still waiting for replies never get
 // them and leave out what they lack; what the others completed is served.
+// Returns whether the snapshot (round 0) was read: quantum_safety_redis_up.
 bool Runner::RunRounds(redis::Deadline deadline, std::vector<Work>& work, ScrapeTime* now,
                        std::string* error) {
   if (!RunSnapshot(deadline, work, now, error)) return false;
@@ -117,14 +118,15 @@ bool Runner::RunRounds(redis::Deadline deadline, std::vector<Work>& work, Scrape
       break;
     }
     auto replies = client_.Execute(cmds, deadline);
-    if (!replies.ok()) {
-      *error = RedisError(replies.error());
-      return false;
-    }
-    if (replies->size() != cmds.size()) {
-      *error = "redis returned " + std::to_string(replies->size()) + " replies to " +
-               std::to_string(cmds.size()) + " commands";
-      return false;
+    if (!replies.ok() || replies->size() != cmds.size()) {
+      // The snapshot stands: serve it, and let the collectors still waiting
+      // say what they lack (collector_success 0), rather than blank it all.
+      *error = replies.ok() ? "redis returned " + std::to_string(replies->size()) + " replies to " +
+                                  std::to_string(cmds.size()) + " commands"
+                            : RedisError(replies.error());
+      log_.Warn("a later round failed; serving the snapshot",
+                {{"round", std::to_string(round)}, {"err", *error}});
+      return true;
     }
     for (Work& w : work) {
       if (w.begin == w.end) continue;

@@ -59,9 +59,13 @@ Status StreamCollector::StreamScrape::FinishScrape(const ScrapeTime& now) {
   return std::nullopt;
 }
 
-Status StreamCollector::StreamScrape::WindowGap() const {
+Status StreamCollector::StreamScrape::WindowStatus() const {
   const StreamWindow& w = stream_.window_;
-  if (!w.caught_up() || w.complete()) return std::nullopt;
+  if (!w.caught_up()) {
+    return "stream " + stream_.key_ + ": the window was not read to the snapshot's end in time (" +
+           std::to_string(w.entries_read()) + " entries this scrape); it goes on next scrape";
+  }
+  if (w.complete()) return std::nullopt;
   return "stream " + stream_.key_ + ": more entries inside the window than the " +
          std::to_string(w.max_buckets()) + " buckets it may keep; its count returns once the " +
          "entries up to ms " + std::to_string(*w.incomplete_through_ms()) + " have left it";

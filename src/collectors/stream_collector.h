@@ -32,10 +32,12 @@ class StreamCollector : public Collector {
    protected:
     // Call first in Emit: finishes the window and says whether the scrape failed.
     Status FinishScrape(const ScrapeTime& now);
-    // An error while the window is caught up but incomplete (more entries in
-    // it than StreamWindowOptions::max_buckets), so the collector reports
-    // failure instead of a count it cannot vouch for.
-    Status WindowGap() const;
+    // Why the window's count is left out of this scrape, if it is: the
+    // scrape's deadline or a failed round came before the window was read to
+    // the snapshot's end (it goes on from there next scrape), or the window
+    // holds more entries than StreamWindowOptions::max_buckets. The collector
+    // then reports failure while serving its other metrics.
+    Status WindowStatus() const;
     // How many of the snapshot's replies are the window's (the first ones).
     std::size_t window_commands() const { return window_commands_; }
     const StreamWindow& window() const { return stream_.window_; }

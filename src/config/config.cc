@@ -28,6 +28,7 @@ struct Raw {
   std::string key_prefix = "quantum:";
   std::string rate_window = "60s";
   std::string log_level = "info";
+  std::string log_format = "logfmt";
   std::string config_file;
 };
 
@@ -87,6 +88,9 @@ Result<Config, std::string> Validate(const Raw& raw) {
 
   if (!ParseLogLevel(raw.log_level, &c.log_level)) {
     return "--log.level: \"" + raw.log_level + "\" is not one of debug, info, warn, error";
+  }
+  if (!ParseLogFormat(raw.log_format, &c.log_format)) {
+    return "--log.format: \"" + raw.log_format + "\" is not one of logfmt, json";
   }
   if (!raw.config_file.empty()) {
     auto targets = LoadTargetsFile(raw.config_file, c.DefaultTarget());
@@ -148,6 +152,9 @@ ParseResult Parse(const std::vector<std::string>& argv, const collectors::BuildI
       ->capture_default_str();
   app.add_option("--log.level", raw.log_level, "debug, info, warn or error")
       ->envname("QSE_LOG_LEVEL")
+      ->capture_default_str();
+  app.add_option("--log.format", raw.log_format, "logfmt or json")
+      ->envname("QSE_LOG_FORMAT")
       ->capture_default_str();
   app.add_option("--config.file", raw.config_file,
                  "YAML file naming further kernels, served on /probe?target=<name>")

@@ -27,6 +27,7 @@ struct Config {
   std::string key_prefix = "quantum:";
   std::chrono::seconds rate_window{60};
   LogLevel log_level = LogLevel::kInfo;
+  LogFormat log_format = LogFormat::kLogfmt;
   // --config.file: further kernels, served on /probe?target=<name>.
   std::string config_file;
   std::vector<TargetSpec> targets;

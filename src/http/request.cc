@@ -1,5 +1,7 @@
 #include "http/request.h"
 
+#include <cctype>
+
 namespace qst::http {
 namespace {
 
@@ -32,7 +34,57 @@ std::optional<std::string> Decode(std::string_view s) {
   return out;
 }
 
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A q value of zero ("q=0", "q=0.0", "q=0.000") refuses the coding.
+bool IsQZero(std::string_view params) {
+  while (!params.empty()) {
+    const std::size_t semi = params.find(';');
+    const std::string_view p = Trim(params.substr(0, semi));
+    params = semi == std::string_view::npos ? std::string_view() : params.substr(semi + 1);
+    if (p.size() < 2 || std::tolower(static_cast<unsigned char>(p[0])) != 'q' || p[1] != '=') {
+      continue;
+    }
+    const std::string_view v = Trim(p.substr(2));
+    if (v.empty() || v[0] != '0') return false;
+    for (std::size_t i = 1; i < v.size(); ++i) {
+      if (v[i] != '.' && v[i] != '0') return false;
+    }
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+bool AcceptsGzip(std::string_view header) {
+  while (!header.empty()) {
+    const std::size_t comma = header.find(',');
+    const std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    const std::size_t semi = item.find(';');
+    const std::string_view coding = Trim(item.substr(0, semi));
+    if (EqualsIgnoreCase(coding, "gzip") || coding == "*") {
+      return semi == std::string_view::npos || !IsQZero(item.substr(semi + 1));
+    }
+  }
+  return false;
+}
 
 std::optional<std::string> TargetParam(std::string_view query) {
   std::optional<std::string> found;

@@ -33,4 +33,8 @@ std::optional<std::string> TargetParam(std::string_view query);
 inline constexpr std::string_view kBadTargetParam =
     "the target parameter must be given once, as a target name\n";
 
+// Whether an Accept-Encoding header value accepts gzip: the token "gzip" (or
+// "*") without q=0, case-insensitive.
+bool AcceptsGzip(std::string_view accept_encoding);
+
 }  // namespace qst::http

@@ -13,6 +13,7 @@
 #include <optional>
 #include <thread>
 
+#include "http/gzip.h"
 #include "http/listen_address.h"
 #include "http/request.h"
 
@@ -30,6 +31,8 @@ constexpr double kMinScrapeSeconds = 0.1;
 constexpr double kMaxScrapeSeconds = 300;
 // The first read of a request: enough for any Prometheus scrape request.
 constexpr std::size_t kFirstRead = 1024;
+// Smaller bodies are sent as they are: compressing them saves nothing.
+constexpr std::size_t kMinGzipBytes = 1024;
 
 }  // namespace
 
@@ -127,6 +130,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::size_t requests_ = 0;
   bool head_ = false;
   bool keep_alive_ = false;
+  bool gzip_ = false;
 };
 
 void Session::WaitForRequest() {
@@ -158,9 +162,13 @@ void Session::OnRequest(beast::error_code ec) {
   }
   keep_alive_ = false;
   head_ = false;
+  gzip_ = false;
   if (ec) return Send(400, kTextType, "bad request\n", {});
   const auto& req = parser_->get();
   head_ = req.method() == bhttp::verb::head;
+  if (auto enc = req.find(bhttp::field::accept_encoding); enc != req.end()) {
+    gzip_ = AcceptsGzip(enc->value());
+  }
   keep_alive_ = req.keep_alive() && ++requests_ < server_.options().max_requests_per_connection;
   const RequestView view{std::string(req.method_string()), std::string(req.target()),
                          req.version()};
@@ -223,6 +231,13 @@ void Session::Send(int status, const char* type, std::string body,
   res.set(bhttp::field::cache_control, "no-store");
   res.set("X-Content-Type-Options", "nosniff");
   for (const auto& [name, value] : headers) res.set(name, value);
+  if (gzip_) res.set(bhttp::field::vary, "Accept-Encoding");
+  if (gzip_ && body.size() >= kMinGzipBytes) {
+    if (auto packed = Gzip(body)) {
+      body = std::move(*packed);
+      res.set(bhttp::field::content_encoding, "gzip");
+    }
+  }
   res.body() = std::move(body);
   res.keep_alive(keep_alive_);
   res.prepare_payload();

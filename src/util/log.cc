@@ -40,6 +40,17 @@ std::string Timestamp() {
 
 }  // namespace
 
+bool ParseLogFormat(std::string_view text, LogFormat* out) {
+  if (text == "logfmt") {
+    *out = LogFormat::kLogfmt;
+  } else if (text == "json") {
+    *out = LogFormat::kJson;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 bool ParseLogLevel(std::string_view text, LogLevel* out) {
   for (LogLevel l : {LogLevel::kDebug, LogLevel::kInfo, LogLevel::kWarn, LogLevel::kError}) {
     if (text == LevelName(l)) {
@@ -94,20 +105,46 @@ void AppendLogfmtValue(std::string& out, std::string_view value) {
   out += '"';
 }
 
-Logger::Logger(LogLevel min_level)
-    : Logger(min_level, [](std::string_view line) {
-        std::fwrite(line.data(), 1, line.size(), stderr);
-        std::fflush(stderr);
-      }) {}
+void AppendJsonString(std::string& out, std::string_view value) {
+  out += '"';
+  for (char c : SanitizeUtf8(value, kMaxLogValueBytes)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
 
-Logger::Logger(LogLevel min_level, Sink sink) : min_level_(min_level), sink_(std::move(sink)) {}
+Logger::Logger(LogLevel min_level, LogFormat format)
+    : Logger(
+          min_level,
+          [](std::string_view line) {
+            std::fwrite(line.data(), 1, line.size(), stderr);
+            std::fflush(stderr);
+          },
+          format) {}
+
+Logger::Logger(LogLevel min_level, Sink sink, LogFormat format)
+    : min_level_(min_level), format_(format), sink_(std::move(sink)) {}
 
 Logger::Logger(Logger& parent, std::string_view key, std::string_view value)
-    : min_level_(parent.min_level_), parent_(&parent), context_(parent.context_) {
-  context_ += ' ';
-  context_ += key;
-  context_ += '=';
-  AppendLogfmtValue(context_, value);
+    : min_level_(parent.min_level_),
+      format_(parent.format_),
+      parent_(&parent),
+      context_(parent.context_) {
+  context_.emplace_back(key, value);
 }
 
 void Logger::Write(const std::string& line) {
@@ -121,16 +158,27 @@ void Logger::Write(const std::string& line) {
 
 void Logger::Log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields) {
   if (!Enabled(level)) return;
-  std::string line = "ts=" + Timestamp() + " level=" + std::string(LevelName(level)) + " msg=";
-  AppendLogfmtValue(line, msg);
-  for (const auto& [key, value] : fields) {
-    line += ' ';
-    line += key;
-    line += '=';
-    AppendLogfmtValue(line, value);
-  }
-  line += context_;
-  line += '\n';
+  const bool json = format_ == LogFormat::kJson;
+  std::string line;
+  const auto add = [&](std::string_view key, std::string_view value) {
+    if (json) {
+      line += line.empty() ? "{" : ",";
+      AppendJsonString(line, key);
+      line += ':';
+      AppendJsonString(line, value);
+    } else {
+      if (!line.empty()) line += ' ';
+      line += key;
+      line += '=';
+      AppendLogfmtValue(line, value);
+    }
+  };
+  add("ts", Timestamp());
+  add("level", LevelName(level));
+  add("msg", msg);
+  for (const auto& [key, value] : fields) add(key, value);
+  for (const auto& [key, value] : context_) add(key, value);
+  line += json ? "}\n" : "\n";
   Write(line);
 }
 

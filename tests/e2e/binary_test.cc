@@ -4,12 +4,14 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <ctime>
 #include <regex>
 #include <thread>
 
@@ -103,6 +105,46 @@ TEST(Binary, ConcurrentScrapersAllGetWholeAnswers) {
   EXPECT_EQ(last["quantum_safety_exporter_errors_total"], 0);
 }
 
+// The process_* metrics operators alert on before MemoryMax or LimitNOFILE.
+TEST(Binary, ProcessMetrics) {
+  RedisServer redis;
+  const double started = static_cast<double>(std::time(nullptr));
+  ExporterProcess exporter({"--redis.addr", redis.url()});
+  auto m = exporter.Scrape();
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  EXPECT_EQ(m["process_max_fds"], static_cast<double>(limit.rlim_max));  // soft raised to hard
+  EXPECT_GE(m["process_open_fds"], 4);  // stdio and the listening socket at least
+  EXPECT_LE(m["process_open_fds"], 64);
+  EXPECT_GE(m["process_start_time_seconds"], started - 2);
+  EXPECT_LE(m["process_start_time_seconds"], started + 30);
+  EXPECT_GE(m["process_resident_memory_bytes"], 1 << 20);
+  EXPECT_LE(m["process_resident_memory_bytes"], 256 << 20);
+  EXPECT_GT(m["process_virtual_memory_bytes"], m["process_resident_memory_bytes"]);
+  EXPECT_GE(m["process_threads"], 10);  // main, the I/O thread and 8 handler threads
+  EXPECT_GE(m["process_cpu_seconds_total"], 0);
+  EXPECT_LT(m["process_cpu_seconds_total"], 30);
+}
+
+// --log.format json: every line the binary writes is one JSON object (read
+// back by Python's json module), fields included.
+TEST(Binary, JsonLogs) {
+  RedisServer redis;
+  ExporterProcess exporter({"--redis.addr", redis.url(), "--log.format", "json"});
+  ASSERT_EQ(HttpGet(exporter.port(), "/metrics").status, 200);
+  TempDir dir;
+  WriteFile(dir.File("log"), exporter.log());
+  const CommandResult check =
+      RunCommand({"/usr/bin/python3", "-c",
+                  "import json,sys\n"
+                  "lines=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]\n"
+                  "assert lines and all({'ts','level','msg'} <= set(l) for l in lines), lines\n"
+                  "print(sum(l['msg'] == 'listening' and 'port' in l for l in lines))",
+                  dir.File("log")});
+  EXPECT_EQ(check.exit_code, 0) << check.out << exporter.log();
+  EXPECT_EQ(check.out, "1\n") << exporter.log();
+}
+
 TEST(Binary, HostileHttpClientsDoNotHurtIt) {
   RedisServer redis;
   ExporterProcess exporter({"--redis.addr", redis.url()});
@@ -171,6 +213,31 @@ TEST(Binary, ScrapeTimeoutHeaderBoundsAStalledRedis) {
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("\nquantum_safety_redis_up 0\n"), std::string::npos) << r.body;
   EXPECT_EQ(r.body.find("\nquantum_safety_safe_mode "), std::string::npos);
+}
+
+// A deadline that passes mid-collection (here: one million faults in the
+// window to read, 0.09 s to do it) serves the snapshot, which is complete
+// and true, and marks only the unfinished collector failed.
+TEST(Binary, ADeadlineMidCollectionServesTheSnapshot) {
+  RedisServer redis;
+  LoadBasicFixture(redis);
+  const std::int64_t now = redis.TimeMs();
+  redis.Command({"EVAL",
+                 "for i = 1, 1000000 do redis.call('XADD', KEYS[1], (ARGV[1] + i) .. '-0', "
+                 "'reason', 'R', 'symbol', 'S') end return 1",
+                 "1", "quantum:stream:safety.fault", std::to_string(now)});
+  ExporterProcess exporter({"--redis.addr", redis.url()});
+  const HttpResponse r =
+      HttpGet(exporter.port(), "/metrics", "X-Prometheus-Scrape-Timeout-Seconds: 0.1\r\n");
+  ASSERT_EQ(r.status, 200);
+  auto m = ParseSeries(r.body);
+  EXPECT_EQ(m["quantum_safety_redis_up"], 1);
+  EXPECT_EQ(m["quantum_safety_safe_mode"], 1);
+  EXPECT_EQ(m["quantum_safety_fault_stream_length"], 1000000 + BasicFixture::kFaults);
+  EXPECT_EQ(m.count("quantum_safety_faults_last_1h"), 0u);
+  EXPECT_EQ(m["quantum_safety_exporter_collector_success{collector=\"faults\"}"], 0);
+  EXPECT_EQ(m["quantum_safety_exporter_collector_success{collector=\"safe_mode\"}"], 1);
+  EXPECT_EQ(m["quantum_safety_exporter_errors_total"], 1);
 }
 
 TEST(Binary, PasswordFileAndEnvironment) {

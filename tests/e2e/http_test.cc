@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -237,6 +238,39 @@ TEST(Http, KeepAliveServesSeveralRequestsOnOneConnection) {
   EXPECT_EQ(c.Request("/metrics"), 200);
   EXPECT_EQ(c.Request("/metrics", "Connection: close\r\n"), 200);
   EXPECT_TRUE(c.ClosedWithin(milliseconds(2000)));
+}
+
+std::string Gunzip(const std::string& in) {
+  z_stream z{};
+  EXPECT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
+  std::string out(1 << 20, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  inflateEnd(&z);
+  return out;
+}
+
+// gzip when the client asks for it, as Prometheus does; plain otherwise.
+TEST(Http, GzipWhenAsked) {
+  RedisServer redis;
+  LoadBasicFixture(redis);
+  ExporterProcess e({"--redis.addr", redis.url()});
+  const HttpResponse packed = HttpGet(e.port(), "/metrics", "Accept-Encoding: gzip\r\n");
+  ASSERT_EQ(packed.status, 200);
+  EXPECT_EQ(packed.headers.at("content-encoding"), "gzip");
+  EXPECT_EQ(packed.headers.at("vary"), "Accept-Encoding");
+  const std::string text = Gunzip(packed.body);
+  EXPECT_NE(text.find("\nquantum_safety_faults_last_1h 5\n"), std::string::npos);
+  EXPECT_LT(packed.body.size() * 3, text.size());
+  const HttpResponse plain = HttpGet(e.port(), "/metrics", "Accept-Encoding: gzip;q=0\r\n");
+  EXPECT_EQ(plain.headers.count("content-encoding"), 0u);
+  EXPECT_NE(plain.body.find("\nquantum_safety_faults_last_1h 5\n"), std::string::npos);
+  const HttpResponse small = HttpGet(e.port(), "/-/healthy", "Accept-Encoding: gzip\r\n");
+  EXPECT_EQ(small.body, "OK\n");  // too small to be worth it
 }
 
 TEST(Http, SighupIsLoggedNotFatal) {

@@ -60,7 +60,10 @@ TEST(Exporter, EveryMetricExactOnKnownData) {
   EXPECT_EQ(Value(out, "quantum_safety_exporter_errors_total"), 0);
   EXPECT_EQ(Value(out, "quantum_safety_exporter_scrape_redis_round_trips"), 2);
   EXPECT_EQ(Samples(out, "quantum_safety_exporter_build_info"),
-            (Labels{{"deployment=2026-01-19,git=0000000,version=test,", 1}}));
+            (Labels{{"branch=main,compiler=gnu-12.2.0,deployment=2026-01-19,git=0000000,revision="
+                     "0000000abcdef,"
+                     "version=test,",
+                     1}}));
 }
 
 TEST(Exporter, SteadyStateNeedsOneRoundTrip) {

@@ -12,13 +12,14 @@ ExporterProcess::ExporterProcess(std::vector<std::string> flags) : log_(dir_.Fil
   std::vector<std::string> argv = {QST_EXPORTER_BINARY, "--web.listen-address", "127.0.0.1:0"};
   argv.insert(argv.end(), flags.begin(), flags.end());
   process_ = std::make_unique<Process>(argv, log_);
-  const std::regex port_re("msg=listening .* port=([0-9]+)");
+  // logfmt or --log.format json
+  const std::regex port_re(R"((msg=listening .* port=|"msg":"listening".*"port":")([0-9]+))");
   const bool up = WaitFor(
       [&] {
         std::smatch m;
         const std::string text = ReadFile(log_);
         if (!std::regex_search(text, m, port_re)) return false;
-        port_ = std::stoi(m[1]);
+        port_ = std::stoi(m[2]);
         return true;
       },
       std::chrono::seconds(10));

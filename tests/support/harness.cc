@@ -17,7 +17,8 @@ Harness::Harness(const RedisServer& redis, HarnessOptions options)
   client_ = std::make_unique<redis::HiredisClient>(redis::ClientOptions{*address, options.timeout},
                                                    clock, log_);
   runner_ = std::make_unique<collectors::Runner>(
-      *client_, clock, log_, collectors::BuildInfo{"test", "2026-01-19", "0000000"},
+      *client_, clock, log_,
+      collectors::BuildInfo{"test", "2026-01-19", "0000000", "0000000abcdef", "main", "gnu-12.2.0"},
       collectors::DefaultCollectors(contract::Keys(options.prefix), options.rate_window, log_));
 }
 

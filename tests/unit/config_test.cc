@@ -82,6 +82,8 @@ TEST(Config, ReadsEveryFlag) {
   EXPECT_EQ(r.config->key_prefix, "{q}:");
   EXPECT_EQ(r.config->rate_window, std::chrono::seconds(300));
   EXPECT_EQ(r.config->log_level, LogLevel::kDebug);
+  EXPECT_EQ(ParseArgs({"--log.format", "json"}).config->log_format, LogFormat::kJson);
+  EXPECT_EQ(ParseArgs({}).config->log_format, LogFormat::kLogfmt);
 }
 
 TEST(Config, EnvironmentFillsUnsetFlags) {
@@ -112,6 +114,8 @@ TEST(Config, BadValuesGiveOneLineAndExitTwo) {
       {"--rate.window", "0s"},
       {"--rate.window", "2d"},
       {"--log.level", "loud"},
+      {"--log.format", "xml"},
+      {"--log.format", "JSON"},
       {"--no-such-flag"},
       {"--redis.addr"},
       {"stray-argument"},

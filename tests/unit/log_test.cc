@@ -19,6 +19,31 @@ TEST(Logger, WritesLogfmtLines) {
       << lines[0];
 }
 
+TEST(Logger, WritesJsonLinesWithTheChildsFields) {
+  std::vector<std::string> lines;
+  Logger log(
+      LogLevel::kInfo, [&](std::string_view l) { lines.emplace_back(l); }, LogFormat::kJson);
+  Logger child(log, "target", "prod");
+  child.Warn("say \"hi\"", {{"err", "a\\b\nc\x01"}});
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_TRUE(std::regex_match(
+      lines[0],
+      std::regex(
+          "\\{\"ts\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\","
+          "\"level\":\"warn\",\"msg\":\"say \\\\\"hi\\\\\"\",\"err\":\"a\\\\\\\\b\\\\nc\\\\u0001\","
+          "\"target\":\"prod\"\\}\n")))
+      << lines[0];
+}
+
+TEST(ParseLogFormat, TakesLogfmtAndJsonOnly) {
+  LogFormat f = LogFormat::kJson;
+  EXPECT_TRUE(ParseLogFormat("logfmt", &f));
+  EXPECT_EQ(f, LogFormat::kLogfmt);
+  EXPECT_TRUE(ParseLogFormat("json", &f));
+  EXPECT_EQ(f, LogFormat::kJson);
+  for (const char* bad : {"", "JSON", "text", "json "}) EXPECT_FALSE(ParseLogFormat(bad, &f));
+}
+
 TEST(Logger, FiltersBelowLevel) {
   std::vector<std::string> lines;
   Logger log(LogLevel::kWarn, [&](std::string_view l) { lines.emplace_back(l); });

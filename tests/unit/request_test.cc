@@ -62,5 +62,16 @@ TEST(TargetParam, DecodesOneTargetStrictly) {
             "the target parameter must be given once, as a target name\n");
 }
 
+TEST(AcceptsGzip, ReadsTheCodingsAndTheirWeights) {
+  for (const char* yes : {"gzip", "GZIP", "deflate, gzip", "gzip;q=0.5", "*", " gzip ", "gzip; q=1",
+                          "br;q=1.0, gzip;q=0.8, *;q=0.1", "gzip;q=0.001"}) {
+    EXPECT_TRUE(AcceptsGzip(yes)) << yes;
+  }
+  for (const char* no : {"", "identity", "gzip;q=0", "gzip;q=0.000", "gzip; Q=0", "x-gzip", "gzipx",
+                         "deflate", ",,,", "*;q=0"}) {
+    EXPECT_FALSE(AcceptsGzip(no)) << no;
+  }
+}
+
 }  // namespace
 }  // namespace qst::http
