@@ -12,7 +12,7 @@ packages=(
   # tests
   libgtest-dev libbenchmark-dev redis-server redis-tools prometheus prometheus-alertmanager python3 jsonnet
   python3-prometheus-client python3-yaml python3-redis systemd
-  clang-format clang-tidy curl chromium
+  clang-format clang-tidy clang-14 libclang-rt-14-dev curl chromium
   # benchmarks
   wrk prometheus-redis-exporter
 )

@@ -3,6 +3,7 @@
 // else).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -31,6 +32,8 @@ class FakeClock final : public Clock {
 
 // Answers each Execute with the next scripted handler's result; records the
 // commands it was given.
+// Thread safety: Execute from one thread at a time (a Runner's collection);
+// round_trips from any thread (the tests read it while a collection runs).
 class FakeClient final : public redis::Client {
  public:
   using Handler = std::function<Result<std::vector<redis::Reply>, redis::Error>(
@@ -53,7 +56,7 @@ class FakeClient final : public redis::Client {
 
  private:
   std::deque<Handler> script_;
-  std::uint64_t round_trips_ = 0;
+  std::atomic<std::uint64_t> round_trips_{0};
 };
 
 }  // namespace qst::testing
