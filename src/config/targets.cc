@@ -159,8 +159,10 @@ Result<Secret, std::string> ReadSecretFile(const std::string& path, const std::s
   return Secret{secret};
 }
 
-Result<std::vector<TargetSpec>, std::string> LoadTargetsFile(const std::string& path,
-                                                             const TargetSpec& defaults) {
+namespace {
+
+Result<std::vector<TargetSpec>, std::string> Load(const std::string& path,
+                                                  const TargetSpec& defaults) {
   YAML::Node root;
   try {
     std::ifstream in(path);
@@ -195,6 +197,15 @@ Result<std::vector<TargetSpec>, std::string> LoadTargetsFile(const std::string& 
     out.push_back(std::move(*t));
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<TargetSpec>, std::string> LoadTargetsFile(const std::string& path,
+                                                             const TargetSpec& defaults) {
+  auto targets = Load(path, defaults);
+  if (!targets.ok()) return OneLine(targets.error());  // may quote anything the file holds
+  return targets;
 }
 
 }  // namespace qst::config

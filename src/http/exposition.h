@@ -1,5 +1,6 @@
 // Metric families -> Prometheus text format 0.0.4, via prometheus-cpp's
-// TextSerializer (escaping and number formatting are its job).
+// TextSerializer (label escaping and number formatting are its job; HELP
+// escaping is done here, as Debian's version leaves it out).
 #pragma once
 
 #include <string>
@@ -9,6 +10,6 @@
 
 namespace qst::http {
 
-std::string RenderText(const std::vector<prometheus::MetricFamily>& families);
+std::string RenderText(std::vector<prometheus::MetricFamily> families);
 
 }  // namespace qst::http

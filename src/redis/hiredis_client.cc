@@ -56,6 +56,9 @@ void* CreateString(const redisReadTask* task, char* str, size_t len) {
 }
 
 void* CreateArray(const redisReadTask* task, int elements) {
+  // nullptr makes hiredis fail the read ("Out of memory"), and the
+  // connection is dropped as after any protocol error.
+  if (elements > kMaxReplyElements) return nullptr;
   Reply* r = Slot(task);
   *r = Reply::Array(std::vector<Reply>(static_cast<std::size_t>(std::max(elements, 0))));
   return r;
@@ -77,6 +80,23 @@ redisReplyObjectFunctions kReplyBuilder = {CreateString, CreateArray, CreateInte
                                            FreeReply};
 
 }  // namespace
+
+Result<std::vector<Reply>, std::string> ParseResp(std::string_view bytes) {
+  std::unique_ptr<redisReader, void (*)(redisReader*)> reader(redisReaderCreate(), redisReaderFree);
+  if (!reader) return std::string("cannot create a RESP reader");
+  reader->fn = &kReplyBuilder;
+  if (redisReaderFeed(reader.get(), bytes.data(), bytes.size()) != REDIS_OK) {
+    return std::string(reader->errstr);
+  }
+  std::vector<Reply> out;
+  while (true) {
+    void* root = nullptr;
+    if (redisReaderGetReply(reader.get(), &root) != REDIS_OK) return std::string(reader->errstr);
+    if (root == nullptr) return out;  // no complete reply left
+    std::unique_ptr<Reply> owned(static_cast<Reply*>(root));
+    out.push_back(std::move(*owned));
+  }
+}
 
 Reply FromHiredis(const redisReply& r) {
   switch (r.type) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "redis/address.h"
 #include "redis/client.h"
@@ -66,5 +67,18 @@ class HiredisClient final : public Client {
   std::uint64_t round_trips_ = 0;
   std::uint64_t connect_attempts_ = 0;
 };
+
+// Replies parsed from raw RESP bytes by the same reader Execute uses (for
+// tests and fuzzing of the reply path). An error names what hiredis refused:
+// a protocol error, or an array longer than kMaxReplyElements.
+Result<std::vector<Reply>, std::string> ParseResp(std::string_view bytes);
+
+// Longest array any reply may hold. The largest the exporter asks for is a
+// stream page (2000 entries) or the kernel's by-reason hash (a few dozen
+// fields); a declared length past this, from a broken or hostile server, is
+// refused before anything is allocated for it. At the cap a declared array
+// still costs about 5 MB before its elements arrive: the per-scrape byte
+// budget (issue 10) is what bounds the total.
+inline constexpr int kMaxReplyElements = 1 << 16;
 
 }  // namespace qst::redis

@@ -1,6 +1,7 @@
 #include "util/text.h"
 
 #include <cstdint>
+#include <cstdio>
 
 namespace qst {
 namespace {
@@ -58,6 +59,25 @@ std::string SanitizeUtf8(std::string_view in, std::size_t max_bytes) {
   while (cut > 0 && (static_cast<std::uint8_t>(out[cut]) & 0xC0) == 0x80) --cut;
   out.resize(cut);
   if (max_bytes >= kEllipsis.size()) out += kEllipsis;
+  return out;
+}
+
+std::string OneLine(std::string_view in, std::size_t max_bytes) {
+  std::string out;
+  for (char c : SanitizeUtf8(in, max_bytes)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
   return out;
 }
 

@@ -110,10 +110,12 @@ TEST(RedisFailure, StalledRedisAnswersWithinTheDeadline) {
   EXPECT_EQ(Value(out, "quantum_safety_faults_last_1h"), BasicFixture::kFaultsLastHour);
 }
 
-// A TCP server that answers every connection with HTTP, not RESP.
+// A TCP server that answers every connection with `reply` (HTTP, not RESP,
+// unless told otherwise) and closes it.
 class NotRedis {
  public:
-  NotRedis() {
+  explicit NotRedis(std::string reply = "HTTP/1.1 400 Bad Request\r\n\r\n")
+      : reply_(std::move(reply)) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -127,8 +129,7 @@ class NotRedis {
       while (!stop_) {
         const int c = ::accept(fd_, nullptr, nullptr);
         if (c < 0) break;
-        const char reply[] = "HTTP/1.1 400 Bad Request\r\n\r\n";
-        ::send(c, reply, sizeof reply - 1, MSG_NOSIGNAL);
+        ::send(c, reply_.data(), reply_.size(), MSG_NOSIGNAL);
         ::close(c);
       }
     });
@@ -142,6 +143,7 @@ class NotRedis {
   int port() const { return port_; }
 
  private:
+  std::string reply_;
   int fd_;
   int port_;
   std::atomic<bool> stop_{false};
@@ -156,6 +158,18 @@ TEST(RedisFailure, ProtocolGarbageIsAnErrorNotACrash) {
   const auto out = h.Scrape();
   EXPECT_EQ(Value(out, "quantum_safety_redis_up"), 0);
   EXPECT_TRUE(h.LogContains("redis protocol")) << "logs did not name the protocol error";
+}
+
+// A server declaring an array of two billion elements: refused before
+// anything is allocated for it (it would have been about 150 GB of replies).
+TEST(RedisFailure, AHugeDeclaredArrayIsRefusedNotAllocated) {
+  NotRedis fake("*2147483646\r\n:1\r\n");
+  RedisServer unused;
+  Harness h(unused, {"quantum:", std::chrono::seconds(60),
+                     "redis://127.0.0.1:" + std::to_string(fake.port())});
+  const auto out = h.Scrape();
+  EXPECT_EQ(Value(out, "quantum_safety_redis_up"), 0);
+  EXPECT_EQ(Value(out, "quantum_safety_exporter_errors_total"), 1);
 }
 
 TEST(RedisFailure, NothingListening) {

@@ -21,6 +21,18 @@ TEST(RenderText, EscapesLabelValues) {
             "quantum_test_info{reason=\"a\\\"b\\\\c\\nd\"} 1\n");
 }
 
+// A HELP text names Redis keys whose prefix comes from configuration: a
+// newline or backslash in it must not break the exposition (found by
+// fuzz_escaping).
+TEST(RenderText, EscapesHelp) {
+  auto f = GaugeFamily("quantum_test", "Key a\\b\nc \xff.");
+  AddSample(f, 1);
+  EXPECT_EQ(RenderText({f}),
+            "# HELP quantum_test Key a\\\\b\\nc \xEF\xBF\xBD.\n"
+            "# TYPE quantum_test gauge\n"
+            "quantum_test 1\n");
+}
+
 TEST(RenderText, FormatsNumbersExactly) {
   const struct {
     double v;

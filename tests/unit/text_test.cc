@@ -54,5 +54,16 @@ TEST(SanitizeUtf8, BoundedWorkOnMegabyteValues) {
   EXPECT_TRUE(IsValidUtf8(out));
 }
 
+// Errors quote what they were given: one line whatever it holds (found by
+// fuzz_targets_file: yaml-cpp quotes the offending character, a newline).
+TEST(OneLine, EscapesControlCharactersAndBoundsLength) {
+  EXPECT_EQ(OneLine("a\nb\tc\x01"
+                    "d\x7f"),
+            "a\\nb\\tc\\x01d\\x7f");
+  EXPECT_EQ(OneLine("plain: \"x\""), "plain: \"x\"");
+  EXPECT_EQ(OneLine("bad \xff"), "bad \xEF\xBF\xBD");
+  EXPECT_LE(OneLine(std::string(10000, 'x')).size(), 512u);
+}
+
 }  // namespace
 }  // namespace qst
