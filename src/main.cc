@@ -25,6 +25,8 @@ namespace {
 // The status page reuses a collection younger than this instead of starting
 // one per open tab; an older one is refreshed (single flight, shared).
 constexpr std::chrono::seconds kStatusMaxAge{10};
+// How long a stop signal waits for the answers in flight to be written.
+constexpr std::chrono::milliseconds kShutdownGrace{1500};
 
 qst::http::Answer ProbeAnswer(qst::collectors::TargetSet& targets, const std::string& name,
                               qst::http::Deadline deadline) {
@@ -163,6 +165,11 @@ int main(int argc, char** argv) {
   }
   systemd.Stopping();
   log.Info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  // Scrapes in flight answer with what they have (a collection waiting for
+  // a frozen Redis ends now), and the process is gone well within the
+  // unit's TimeoutStopSec.
+  targets.Interrupt();
+  (*server)->Shutdown(kShutdownGrace);
   server->reset();
   return 0;
 }

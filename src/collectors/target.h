@@ -40,6 +40,10 @@ class Target {
   // `labelled`, every series carries target="<name>" and the spec's labels
   // (the /probe answer).
   std::vector<Family> Scrape(redis::Deadline deadline, bool labelled);
+  // The exporter is stopping: a collection waiting for Redis ends now (and
+  // answers with what it has), later ones fail at once.
+  void Interrupt() { client_->Interrupt(); }
+
   // The latest finished collection, labelled as Scrape; nullptr before one.
   std::shared_ptr<const Runner::Result> Latest(bool labelled) const;
 

@@ -34,4 +34,9 @@ Result<Target*, std::string> TargetSet::Find(const std::string& name) {
          (known.empty() ? " (no targets: see --config.file)" : " (known: " + known + ")");
 }
 
+void TargetSet::Interrupt() {
+  default_->Interrupt();
+  for (auto& [name, target] : named_) target->Interrupt();
+}
+
 }  // namespace qst::collectors

@@ -23,6 +23,8 @@ class TargetSet {
   Target& default_target() { return *default_; }
   // The named target, or a one-line reason (unknown name, none configured).
   Result<Target*, std::string> Find(const std::string& name);
+  // Every target's Interrupt (shutdown).
+  void Interrupt();
   // Names in file order, for the status page.
   const std::vector<std::string>& names() const { return names_; }
 

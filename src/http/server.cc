@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
@@ -76,6 +77,10 @@ class Server::Impl {
   Logger& log() { return log_; }
   asio::thread_pool& workers() { return workers_; }
   void Release(const asio::ip::address& client);
+  // Requests handed to the handler pool whose answers are not written yet.
+  void BeginAnswer() { ++answering_; }
+  void EndAnswer() { --answering_; }
+  void Shutdown(std::chrono::milliseconds grace);
 
  private:
   void Accept();
@@ -87,6 +92,7 @@ class Server::Impl {
   std::mutex mu_;  // guards the counts below (sessions end on any thread)
   std::size_t open_ = 0;
   std::map<asio::ip::address, std::size_t> per_client_;
+  std::atomic<int> answering_{0};
   asio::io_context ioc_{1};
   tcp::acceptor acceptor_;
   asio::steady_timer retry_;
@@ -106,7 +112,10 @@ class Session : public std::enable_shared_from_this<Session> {
         client_(std::move(client)),
         server_(server),
         buffer_(server.options().max_header_bytes + kFirstRead) {}
-  ~Session() { server_.Release(client_); }
+  ~Session() {
+    if (answer_pending_) server_.EndAnswer();
+    server_.Release(client_);
+  }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -131,6 +140,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool head_ = false;
   bool keep_alive_ = false;
   bool gzip_ = false;
+  bool answer_pending_ = false;  // handed to the handler pool, not written yet
 };
 
 void Session::WaitForRequest() {
@@ -197,6 +207,8 @@ void Session::OnRequest(beast::error_code ec) {
   const Deadline deadline = std::chrono::steady_clock::now() +
                             ScrapeBudget(timeout != req.end() ? header.c_str() : nullptr,
                                          server_.options().default_scrape_timeout);
+  answer_pending_ = true;
+  server_.BeginAnswer();
   asio::post(server_.workers(), [self = shared_from_this(), route, deadline] {
     http::Answer a;
     try {
@@ -244,6 +256,10 @@ void Session::Send(int status, const char* type, std::string body,
   // A client that does not read its answer is cut off like a slow request.
   stream_.expires_after(server_.options().request_timeout);
   auto done = [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (self->answer_pending_) {
+      self->answer_pending_ = false;
+      self->server_.EndAnswer();
+    }
     if (ec || !self->keep_alive_) return self->Close();
     self->WaitForRequest();
   };
@@ -262,6 +278,18 @@ void Session::Close() {
 }
 
 }  // namespace
+
+void Server::Impl::Shutdown(std::chrono::milliseconds grace) {
+  asio::post(ioc_, [this] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    retry_.cancel();
+  });
+  const auto end = std::chrono::steady_clock::now() + grace;
+  while (answering_ > 0 && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
 
 Server::Impl::~Impl() {
   try {
@@ -355,5 +383,7 @@ Result<std::unique_ptr<Server>, std::string> Server::Start(ServerOptions options
 }
 
 std::vector<int> Server::ports() const { return {impl_->port()}; }
+
+void Server::Shutdown(std::chrono::milliseconds grace) { impl_->Shutdown(grace); }
 
 }  // namespace qst::http

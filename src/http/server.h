@@ -83,6 +83,11 @@ class Server {
   // The ports actually bound (resolves port 0).
   std::vector<int> ports() const;
 
+  // Stops accepting connections, then waits at most `grace` for the answers
+  // being collected to be written. Interrupt the targets first, so that no
+  // collection waits for Redis meanwhile.
+  void Shutdown(std::chrono::milliseconds grace);
+
   class Impl;
 
  private:

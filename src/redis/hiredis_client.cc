@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <hiredis/hiredis.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -140,9 +142,20 @@ std::string_view ErrorKindName(ErrorKind kind) {
 void HiredisClient::ContextDeleter::operator()(redisContext* c) const { redisFree(c); }
 
 HiredisClient::HiredisClient(ClientOptions options, const Clock& clock, Logger& log)
-    : options_(std::move(options)), clock_(clock), log_(log) {}
+    : options_(std::move(options)),
+      clock_(clock),
+      log_(log),
+      wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
 
-HiredisClient::~HiredisClient() = default;
+HiredisClient::~HiredisClient() {
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+void HiredisClient::Interrupt() {
+  interrupted_ = true;
+  const std::uint64_t one = 1;
+  if (wake_fd_ >= 0) (void)!::write(wake_fd_, &one, sizeof one);
+}
 
 Error HiredisClient::Fail(ErrorKind kind, std::string message) {
   ctx_.reset();
@@ -150,6 +163,7 @@ Error HiredisClient::Fail(ErrorKind kind, std::string message) {
 }
 
 std::optional<Error> HiredisClient::EnsureConnected(Deadline deadline) {
+  if (interrupted_) return Error{ErrorKind::kIo, "interrupted: the exporter is stopping"};
   if (ctx_) return std::nullopt;
   const auto now = clock_.Monotonic();
   if (now < next_attempt_) {
@@ -215,13 +229,16 @@ std::optional<Error> HiredisClient::Connect(Deadline deadline) {
 }
 
 std::optional<Error> HiredisClient::WaitReady(short events, Deadline deadline) {
+  if (interrupted_) return Fail(ErrorKind::kIo, "interrupted: the exporter is stopping");
   const auto left = duration_cast<milliseconds>(deadline - clock_.Monotonic());
   if (left <= milliseconds(0)) return Fail(ErrorKind::kTimeout, "Redis did not answer in time");
-  pollfd p{ctx_->fd, events, 0};
-  const int n = ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 60000)));
+  pollfd p[2] = {{ctx_->fd, events, 0}, {wake_fd_, POLLIN, 0}};
+  const int n = ::poll(p, wake_fd_ >= 0 ? 2 : 1,
+                       static_cast<int>(std::min<std::int64_t>(left.count(), 60000)));
+  if (interrupted_) return Fail(ErrorKind::kIo, "interrupted: the exporter is stopping");
   if (n == 0) return Fail(ErrorKind::kTimeout, "Redis did not answer in time");
   if (n < 0 && errno != EINTR) return Fail(ErrorKind::kIo, "poll failed");
-  return std::nullopt;  // ready, or interrupted: the caller's loop polls again
+  return std::nullopt;  // ready, or a signal: the caller's loop polls again
 }
 
 std::optional<Error> HiredisClient::ReadError() {

@@ -1,8 +1,10 @@
 // Client over a blocking hiredis connection: connects lazily, reconnects with
 // exponential back-off, and bounds every round trip by a deadline.
-// Not thread-safe (neither is a hiredis context): callers serialise access.
+// Thread safety: Execute is not thread-safe (neither is a hiredis context):
+// callers serialise it. Interrupt may be called from any thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -43,6 +45,10 @@ class HiredisClient final : public Client {
   std::uint64_t round_trips() const override { return round_trips_; }
 
   bool connected() const { return ctx_ != nullptr; }
+  // The exporter is stopping: a wait for Redis in progress ends now, and
+  // every later Execute fails at once, so shutdown never waits for a frozen
+  // Redis.
+  void Interrupt();
   std::uint64_t connect_attempts() const { return connect_attempts_; }
 
  private:
@@ -66,6 +72,8 @@ class HiredisClient final : public Client {
   std::chrono::steady_clock::time_point next_attempt_{};
   std::uint64_t round_trips_ = 0;
   std::uint64_t connect_attempts_ = 0;
+  std::atomic<bool> interrupted_{false};
+  int wake_fd_ = -1;  // an eventfd WaitReady polls beside the socket
 };
 
 // Replies parsed from raw RESP bytes by the same reader Execute uses (for

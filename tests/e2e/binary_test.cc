@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <ctime>
+#include <future>
 #include <regex>
 #include <thread>
 
@@ -307,6 +308,33 @@ TEST(Binary, SigtermAndSigintExitCleanly) {
     EXPECT_EQ(WEXITSTATUS(status), 0);
     EXPECT_NE(exporter.log().find("msg=\"shutting down\""), std::string::npos);
   }
+}
+
+// SIGTERM while a scrape waits for a frozen Redis (scrape timeout 30 s,
+// Redis timeout 1 m): that scrape is answered with what the exporter has,
+// and the process exits within 2 s (it used to wait out the scrape: 28.7 s).
+TEST(Binary, SigtermAnswersTheScrapeInFlightAndExitsWithin2s) {
+  RedisServer redis;
+  LoadBasicFixture(redis);
+  ExporterProcess exporter({"--redis.addr", redis.url(), "--redis.timeout", "1m"});
+  ASSERT_EQ(HttpGet(exporter.port(), "/metrics").status, 200);
+  redis.Pause(8000);
+  auto scrape = std::async(std::launch::async, [&] {
+    return HttpGet(exporter.port(), "/metrics", "X-Prometheus-Scrape-Timeout-Seconds: 30\r\n");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the scrape is waiting
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(::kill(exporter.process().pid(), SIGTERM), 0);
+  const int status = exporter.process().Wait(std::chrono::seconds(10));
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_LE(took, 2.0);
+  const HttpResponse r = scrape.get();
+  EXPECT_EQ(r.status, 200) << exporter.log();
+  EXPECT_NE(r.body.find("\nquantum_safety_redis_up 0\n"), std::string::npos) << r.body;
+  EXPECT_NE(exporter.log().find("interrupted: the exporter is stopping"), std::string::npos)
+      << exporter.log();
 }
 
 // Idle connections and clients that keep their connection open must not
