@@ -29,7 +29,7 @@ echo "== ThreadSanitizer build: the concurrency tests"
   # A race reported inside the exporter kills it (exit 66), which fails the
   # test that drives it; one in a test binary fails that test.
   export TSAN_OPTIONS=halt_on_error=1:exitcode=66:second_deadlock_stack=1
-  concurrency='SingleFlight|Concurrent|Frozen|Target\.|Http\.(ConnectionCaps|KeepAlive|Gzip|Sighup)'
+  concurrency='SingleFlight|Concurrent|Frozen|Target\.|Http\.(ConnectionCaps|KeepAlive|Gzip|Sighup|Watchdog)'
   concurrency+='|Binary\.(Sigterm|ADeadline|ScrapeTimeout)|RedisFailure'
   cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQST_TSAN=ON \
     -DQST_BUILD_TESTS=ON >/dev/null

@@ -15,6 +15,7 @@
 #include "http/exposition.h"
 #include "http/landing_page.h"
 #include "http/server.h"
+#include "http/watchdog.h"
 #include "util/clock.h"
 #include "util/duration.h"
 #include "util/log.h"
@@ -25,6 +26,8 @@ namespace {
 // The status page reuses a collection younger than this instead of starting
 // one per open tab; an older one is refreshed (single flight, shared).
 constexpr std::chrono::seconds kStatusMaxAge{10};
+// How long the HTTP server's I/O thread has to answer the watchdog's check.
+constexpr std::chrono::milliseconds kWatchdogBound{1000};
 // How long a stop signal waits for the answers in flight to be written.
 constexpr std::chrono::milliseconds kShutdownGrace{1500};
 
@@ -148,8 +151,10 @@ int main(int argc, char** argv) {
   qst::SystemdNotifier systemd;
   systemd.Ready("serving on " + cfg.listen_address + " (port " + ports + ")");
 
-  // Wait for a stop signal, pinging systemd's watchdog meanwhile if it asks:
-  // a hung process stops pinging and is restarted.
+  // Wait for a stop signal, pinging systemd's watchdog meanwhile if it asks,
+  // and only while the HTTP server's I/O thread answers (http/watchdog.h): a
+  // hung serving path stops the pings and is restarted.
+  qst::http::ServingWatchdog watchdog(**server, systemd, log, kWatchdogBound);
   int sig = -1;
   while (sig < 0 || sig == SIGHUP) {
     if (sig == SIGHUP) log.Info("SIGHUP received: nothing to reload; still serving");
@@ -158,7 +163,7 @@ int main(int argc, char** argv) {
       const timespec ts{static_cast<time_t>(interval->count() / 1000),
                         static_cast<long>((interval->count() % 1000) * 1000000)};
       sig = sigtimedwait(&stop_signals, nullptr, &ts);
-      systemd.PingWatchdog();
+      watchdog.Tick();
     } else if (sigwait(&stop_signals, &sig) != 0) {
       sig = -1;
     }

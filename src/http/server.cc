@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <exception>
+#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -81,6 +82,7 @@ class Server::Impl {
   void BeginAnswer() { ++answering_; }
   void EndAnswer() { --answering_; }
   void Shutdown(std::chrono::milliseconds grace);
+  bool Responsive(std::chrono::milliseconds within);
 
  private:
   void Accept();
@@ -291,6 +293,14 @@ void Server::Impl::Shutdown(std::chrono::milliseconds grace) {
   }
 }
 
+bool Server::Impl::Responsive(std::chrono::milliseconds within) {
+  // Shared, so a late no-op (after a timeout) still has its promise.
+  auto ran = std::make_shared<std::promise<void>>();
+  std::future<void> done = ran->get_future();
+  asio::post(ioc_, [ran] { ran->set_value(); });
+  return done.wait_for(within) == std::future_status::ready;
+}
+
 Server::Impl::~Impl() {
   try {
     asio::post(ioc_, [this] {
@@ -385,5 +395,7 @@ Result<std::unique_ptr<Server>, std::string> Server::Start(ServerOptions options
 std::vector<int> Server::ports() const { return {impl_->port()}; }
 
 void Server::Shutdown(std::chrono::milliseconds grace) { impl_->Shutdown(grace); }
+
+bool Server::Responsive(std::chrono::milliseconds within) { return impl_->Responsive(within); }
 
 }  // namespace qst::http

@@ -83,6 +83,10 @@ class Server {
   // The ports actually bound (resolves port 0).
   std::vector<int> ports() const;
 
+  // Whether the I/O thread runs a no-op within `within` (the watchdog's
+  // check of the serving path).
+  bool Responsive(std::chrono::milliseconds within);
+
   // Stops accepting connections, then waits at most `grace` for the answers
   // being collected to be written. Interrupt the targets first, so that no
   // collection waits for Redis meanwhile.

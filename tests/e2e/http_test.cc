@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -15,16 +16,21 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "http/server.h"
+#include "http/watchdog.h"
 #include "support/exporter_process.h"
 #include "support/fixture.h"
 #include "support/http_client.h"
 #include "support/process.h"
 #include "support/redis_server.h"
+#include "util/log.h"
+#include "util/systemd.h"
 
 namespace qst::testing {
 namespace {
@@ -271,6 +277,62 @@ TEST(Http, GzipWhenAsked) {
   EXPECT_NE(plain.body.find("\nquantum_safety_faults_last_1h 5\n"), std::string::npos);
   const HttpResponse small = HttpGet(e.port(), "/-/healthy", "Accept-Encoding: gzip\r\n");
   EXPECT_EQ(small.body, "OK\n");  // too small to be worth it
+}
+
+// The watchdog is fed only while the serving path works. In process: a
+// landing page that blocks holds the I/O thread (it answers / itself), and
+// the ticks stop pinging; released, they ping again.
+TEST(Http, WatchdogPingsOnlyWhileTheIoThreadAnswers) {
+  TempDir dir;
+  const std::string path = dir.File("notify.sock");
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const auto receive = [fd](int timeout_ms) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) <= 0) return std::string();
+    char buf[512];
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+  };
+  ::setenv("NOTIFY_SOCKET", path.c_str(), 1);
+  ::setenv("WATCHDOG_USEC", "2000000", 1);
+  SystemdNotifier systemd;
+  ASSERT_TRUE(systemd.watchdog_interval());
+
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  http::Handlers handlers{[](http::Deadline) { return std::string(); },
+                          [](const std::string&, http::Deadline) { return http::Answer{}; },
+                          [](const std::string&, http::Deadline) { return http::Answer{}; },
+                          [&entered, released] {
+                            entered.set_value();
+                            released.wait();
+                            return std::string("<html></html>");
+                          }};
+  Logger log(LogLevel::kError, [](std::string_view) {});
+  http::ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  auto server = http::Server::Start(options, handlers, log);
+  ASSERT_TRUE(server.ok()) << server.error();
+  http::ServingWatchdog watchdog(**server, systemd, log, milliseconds(300));
+
+  EXPECT_TRUE(watchdog.Tick());
+  EXPECT_EQ(receive(2000), "WATCHDOG=1");
+  std::thread client([&] { HttpGet((*server)->ports()[0], "/"); });
+  entered.get_future().wait();  // the I/O thread is inside the landing page
+  EXPECT_FALSE(watchdog.Tick());
+  EXPECT_EQ(receive(500), "");  // no ping
+  release.set_value();
+  client.join();
+  EXPECT_TRUE(watchdog.Tick());
+  EXPECT_EQ(receive(2000), "WATCHDOG=1");
+  ::unsetenv("NOTIFY_SOCKET");
+  ::unsetenv("WATCHDOG_USEC");
+  ::close(fd);
 }
 
 TEST(Http, SighupIsLoggedNotFatal) {
