@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 #include "support/exporter_process.h"
 #include "support/fixture.h"
 #include "support/http_client.h"
+#include "support/notify_socket.h"
 #include "support/process.h"
 #include "support/redis_server.h"
 
@@ -385,23 +385,12 @@ TEST(Binary, TinyScrapeTimeoutsAreClampedNotFatal) {
 // serves, WATCHDOG=1 every WatchdogSec/2, STOPPING=1 on SIGTERM.
 TEST(Binary, SpeaksSdNotifyReadinessAndWatchdog) {
   TempDir dir;
-  const std::string path = dir.File("notify.sock");
-  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  auto receive = [&](int timeout_ms) {
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, timeout_ms) <= 0) return std::string();
-    char buf[512];
-    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
-  };
+  NotifySocket notify;
+  const auto receive = [&notify](int timeout_ms) { return notify.Receive(timeout_ms); };
   RedisServer redis;
   Process p(
       {QST_EXPORTER_BINARY, "--redis.addr", redis.url(), "--web.listen-address", "127.0.0.1:0"},
-      dir.File("log"), {"NOTIFY_SOCKET=" + path, "WATCHDOG_USEC=200000"});
+      dir.File("log"), {"NOTIFY_SOCKET=" + notify.path(), "WATCHDOG_USEC=200000"});
   const std::string ready = receive(10000);
   EXPECT_EQ(ready.rfind("READY=1\nSTATUS=serving on 127.0.0.1:0 (port ", 0), 0u) << ready;
   int pings = 0;
@@ -413,7 +402,6 @@ TEST(Binary, SpeaksSdNotifyReadinessAndWatchdog) {
   std::string last;
   for (std::string m; !(m = receive(1000)).empty();) last = m;
   EXPECT_EQ(last, "STOPPING=1");
-  ::close(fd);
 }
 
 }  // namespace

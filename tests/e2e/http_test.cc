@@ -7,7 +7,6 @@
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -27,6 +26,7 @@
 #include "support/exporter_process.h"
 #include "support/fixture.h"
 #include "support/http_client.h"
+#include "support/notify_socket.h"
 #include "support/process.h"
 #include "support/redis_server.h"
 #include "util/log.h"
@@ -283,21 +283,9 @@ TEST(Http, GzipWhenAsked) {
 // landing page that blocks holds the I/O thread (it answers / itself), and
 // the ticks stop pinging; released, they ping again.
 TEST(Http, WatchdogPingsOnlyWhileTheIoThreadAnswers) {
-  TempDir dir;
-  const std::string path = dir.File("notify.sock");
-  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  const auto receive = [fd](int timeout_ms) {
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, timeout_ms) <= 0) return std::string();
-    char buf[512];
-    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
-  };
-  ::setenv("NOTIFY_SOCKET", path.c_str(), 1);
+  NotifySocket notify;
+  const auto receive = [&notify](int timeout_ms) { return notify.Receive(timeout_ms); };
+  ::setenv("NOTIFY_SOCKET", notify.path().c_str(), 1);
   ::setenv("WATCHDOG_USEC", "2000000", 1);
   SystemdNotifier systemd;
   ASSERT_TRUE(systemd.watchdog_interval());
@@ -332,7 +320,6 @@ TEST(Http, WatchdogPingsOnlyWhileTheIoThreadAnswers) {
   EXPECT_EQ(receive(2000), "WATCHDOG=1");
   ::unsetenv("NOTIFY_SOCKET");
   ::unsetenv("WATCHDOG_USEC");
-  ::close(fd);
 }
 
 TEST(Http, SighupIsLoggedNotFatal) {
