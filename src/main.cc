@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
                                  auto families = targets.default_target().Scrape(deadline, false);
                                  for (auto& f : qst::collectors::ProcessFamilies())
                                    families.push_back(std::move(f));
-                                 return qst::http::RenderText(families);
+                                 return qst::http::RenderText(std::move(families));
                                },
                                [&targets](const std::string& name, qst::http::Deadline deadline) {
                                  return ProbeAnswer(targets, name, deadline);

@@ -2,9 +2,10 @@
 // The collector itself is the per-kernel state of its concern (stream
 // windows, cursors, held counters): it lives as long as its target. Each
 // scrape gets a fresh CollectorScrape from it, which plans commands, turns
-// the replies it is given into samples and is then dropped, so nothing of one
-// scrape leaks into the next. All collectors share each scrape's round trips
-// (see runner.h).
+// the replies it is given into samples and is then dropped. (One exception:
+// StreamWindow, part of that state, also keeps the latest snapshot's XINFO
+// and its catch-up position, which every scrape's PlanSnapshot resets.) All collectors share each
+// scrape's round trips (see runner.h).
 #pragma once
 
 #include <cstdint>

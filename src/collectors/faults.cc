@@ -140,7 +140,6 @@ class FaultsCollector::Scrape final : public StreamScrape {
   void ConsumeSnapshot(const ScrapeTime& now, redis::ReplySpan replies) override {
     StreamScrape::ConsumeSnapshot(now, replies);
     counts_status_ = c_.ReadKernelCounts(replies[window_commands()]);
-    counts_read_ = true;
   }
 
   Status Emit(const ScrapeTime& now, std::vector<Family>& out) override;
@@ -152,7 +151,6 @@ class FaultsCollector::Scrape final : public StreamScrape {
   Family LastHourTopSymbols() const;
 
   FaultsCollector& c_;
-  bool counts_read_ = false;
   Status counts_status_;
 };
 
@@ -208,13 +206,17 @@ Family FaultsCollector::Scrape::TotalsByReason() const {
 }
 
 Status FaultsCollector::Scrape::Emit(const ScrapeTime& now, std::vector<Family>& out) {
-  if (Status s = FinishScrape(now)) return s;
+  if (Status s = FinishScrape(now)) {
+    // The kernel's own counts do not depend on the stream being readable.
+    if (!counts_status_ && c_.kernel_counts_) out.push_back(TotalsByReason());
+    return counts_status_ ? *s + "; " + *counts_status_ : s;
+  }
   const StreamWindow& w = window();
   const HelpKeys keys = {{"{key}", key()}};
   out.push_back(Single(kStreamLength, w.exists() ? static_cast<double>(w.info().length) : 0, keys));
   out.push_back(Single(kTotal, static_cast<double>(entries_added()), keys));
   EmitNewest(out);
-  if (!counts_status_ && counts_read_) out.push_back(TotalsByReason());
+  if (!counts_status_) out.push_back(TotalsByReason());
   if (w.complete()) {
     out.push_back(Single(kLastHourCount, static_cast<double>(w.index().count()), keys));
     out.push_back(LastHourByReason());

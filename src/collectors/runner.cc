@@ -22,6 +22,13 @@ bool ParseTime(const redis::Reply& r, ScrapeTime* out) {
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), parts[i]);
     if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) return false;
   }
+  // Seconds up to the year 33658 and microseconds below a second: anything
+  // else is a broken or hostile server, and would overflow the arithmetic of
+  // the windows.
+  constexpr std::int64_t kMaxSeconds = 1'000'000'000'000;
+  if (parts[0] < 0 || parts[0] > kMaxSeconds || parts[1] < 0 || parts[1] >= 1'000'000) {
+    return false;
+  }
   out->unix_ms = parts[0] * 1000 + parts[1] / 1000;
   return true;
 }
@@ -152,27 +159,44 @@ std::vector<Family> Runner::Scrape(redis::Deadline deadline) {
     // Share the collection in flight rather than queue a second one behind it.
     const std::uint64_t waiting_for = generation_;
     const auto start = clock_.Monotonic();
-    if (finished_.wait_until(lock, deadline, [&] { return generation_ != waiting_for; })) {
-      return latest_->families;
-    }
+    const bool ended =
+        finished_.wait_until(lock, deadline, [&] { return generation_ != waiting_for; });
+    // A result stored by the flight this scrape joined, or by a later one
+    // (the joined one may have failed with an exception and stored none).
+    if (ended && latest_ && latest_generation_ > waiting_for) return latest_->families;
     lock.unlock();
     HealthSnapshot health;
     for (const auto& c : collectors_)
       health.collectors.push_back({std::string(c->name()), false, 0});
-    return Finish(std::move(health), {}, "a collection still in flight at this scrape's deadline",
+    return Finish(std::move(health), {},
+                  ended ? "the collection this scrape joined failed"
+                        : "a collection still in flight at this scrape's deadline",
                   start);
   }
   in_flight_ = true;
   lock.unlock();
-  std::vector<Family> out = Collect(deadline);
-  lock.lock();
-  auto result = std::make_shared<Result>();
-  result->families = out;
-  result->finished = clock_.Monotonic();
-  latest_ = std::move(result);
-  ++generation_;
-  in_flight_ = false;
-  finished_.notify_all();
+  // Whatever happens in Collect (an exception included), the flight ends:
+  // otherwise every later scrape of this target would wait for it forever.
+  struct EndFlight {
+    Runner& r;
+    ~EndFlight() {
+      std::lock_guard<std::mutex> guard(r.mu_);
+      ++r.generation_;
+      r.in_flight_ = false;
+      r.finished_.notify_all();
+    }
+  };
+  std::vector<Family> out;
+  {
+    EndFlight end{*this};
+    out = Collect(deadline);
+    auto result = std::make_shared<Result>();
+    result->families = out;
+    result->finished = clock_.Monotonic();
+    std::lock_guard<std::mutex> guard(mu_);
+    latest_ = std::move(result);
+    latest_generation_ = generation_ + 1;  // the generation EndFlight is about to finish
+  }
   return out;
 }
 

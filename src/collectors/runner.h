@@ -65,6 +65,7 @@ class Runner {
   bool in_flight_ = false;
   std::uint64_t generation_ = 0;  // collections finished
   std::shared_ptr<const Result> latest_;
+  std::uint64_t latest_generation_ = 0;  // the generation that stored latest_
   std::uint64_t scrapes_ = 0;
   std::uint64_t errors_ = 0;
   double last_error_timestamp_ = 0;

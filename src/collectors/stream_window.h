@@ -43,6 +43,12 @@ struct StreamWindowOptions {
 class StreamWindow {
  public:
   explicit StreamWindow(StreamWindowOptions options);
+  // info_ points into snapshot_reply_'s elements: a copy would point into
+  // the original. A move keeps the elements' heap buffer, so it is safe.
+  StreamWindow(const StreamWindow&) = delete;
+  StreamWindow& operator=(const StreamWindow&) = delete;
+  StreamWindow(StreamWindow&&) = default;
+  StreamWindow& operator=(StreamWindow&&) = default;
 
   // Appends XLEN, XINFO STREAM and, once a cursor exists, one XRANGE page.
   void PlanSnapshot(std::vector<redis::Command>& out);

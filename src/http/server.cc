@@ -36,6 +36,10 @@ constexpr std::size_t kFirstRead = 1024;
 // Smaller bodies are sent as they are: compressing them saves nothing.
 constexpr std::size_t kMinGzipBytes = 1024;
 
+// Gzips an answer's body in place (with its Content-Encoding header) when it
+// is worth it.
+void Compress(http::Answer& a);
+
 }  // namespace
 
 std::chrono::milliseconds ScrapeBudget(const char* header, std::chrono::milliseconds fallback) {
@@ -69,9 +73,10 @@ class Server::Impl {
   std::optional<std::string> Listen();
   void Run() {
     Accept();
-    io_thread_ = std::thread([this] { ioc_.run(); });
+    io_thread_ = std::thread([this] { RunIo(); });
   }
-  int port() const { return acceptor_.local_endpoint().port(); }
+  int port() const { return port_; }
+  bool stopping() const { return stopping_; }
 
   const ServerOptions& options() const { return options_; }
   const Handlers& handlers() const { return handlers_; }
@@ -82,11 +87,15 @@ class Server::Impl {
   void BeginAnswer() { ++answering_; }
   void EndAnswer() { --answering_; }
   void Shutdown(std::chrono::milliseconds grace);
+  void StopAccepting();
   bool Responsive(std::chrono::milliseconds within);
 
  private:
   void Accept();
   void Admit(tcp::socket socket);
+  // The I/O thread: a handler that throws is logged and the loop goes on,
+  // so no exception ends the thread that owns every connection.
+  void RunIo();
 
   ServerOptions options_;
   Handlers handlers_;
@@ -94,8 +103,16 @@ class Server::Impl {
   std::mutex mu_;  // guards the counts below (sessions end on any thread)
   std::size_t open_ = 0;
   std::map<asio::ip::address, std::size_t> per_client_;
+  // Declared before ioc_: sessions still queued in it are destroyed with it,
+  // and release their counts here.
   std::atomic<int> answering_{0};
+  std::atomic<bool> stopping_{false};
+  int port_ = 0;
   asio::io_context ioc_{1};
+  // Keeps run() going when no operation is pending on the I/O thread, as
+  // after Shutdown closed the acceptor while an answer is still being
+  // collected on a handler thread (it is posted back later).
+  asio::executor_work_guard<asio::io_context::executor_type> keep_running_{ioc_.get_executor()};
   tcp::acceptor acceptor_;
   asio::steady_timer retry_;
   asio::thread_pool workers_;
@@ -126,6 +143,8 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void ReadRequest();
   void OnRequest(beast::error_code ec);
+  void Collect(const Route& route, Deadline deadline);
+  void Landing();
   void Answer(http::Answer answer, const char* type);
   void Send(int status, const char* type, std::string body,
             const std::vector<std::pair<std::string, std::string>>& headers);
@@ -181,7 +200,8 @@ void Session::OnRequest(beast::error_code ec) {
   if (auto enc = req.find(bhttp::field::accept_encoding); enc != req.end()) {
     gzip_ = AcceptsGzip(enc->value());
   }
-  keep_alive_ = req.keep_alive() && ++requests_ < server_.options().max_requests_per_connection;
+  keep_alive_ = req.keep_alive() && ++requests_ < server_.options().max_requests_per_connection &&
+                !server_.stopping();
   const RequestView view{std::string(req.method_string()), std::string(req.target()),
                          req.version()};
   const Route route = RouteRequest(view, server_.options().telemetry_path);
@@ -199,7 +219,7 @@ void Session::OnRequest(beast::error_code ec) {
       // quantum_safety_redis_up 0 that says what is actually wrong.
       return Send(200, kTextType, "OK\n", {});
     case Route::kLanding:
-      return Send(200, "text/html; charset=utf-8", server_.handlers().landing_page(), {});
+      return Landing();
     default:
       break;
   }
@@ -211,25 +231,62 @@ void Session::OnRequest(beast::error_code ec) {
                                          server_.options().default_scrape_timeout);
   answer_pending_ = true;
   server_.BeginAnswer();
-  asio::post(server_.workers(), [self = shared_from_this(), route, deadline] {
-    http::Answer a;
-    try {
-      const Handlers& h = self->server_.handlers();
-      if (route.kind == Route::kMetrics) {
-        a = {200, h.metrics(deadline), {}};
-      } else if (route.kind == Route::kProbe) {
-        a = h.probe(route.target, deadline);
-      } else {
-        a = h.status(route.target, deadline);
-      }
-    } catch (const std::exception& e) {
-      self->server_.log().Error("http handler failed", {{"err", e.what()}});
-      a = {500, "internal error\n", {}};
+  asio::post(server_.workers(),
+             [self = shared_from_this(), route, deadline] { self->Collect(route, deadline); });
+}
+
+// On a handler thread: the collection, and the compression of its answer
+// (kept off the I/O thread, which every connection and the watchdog share).
+void Session::Collect(const Route& route, Deadline deadline) {
+  http::Answer a;
+  try {
+    const Handlers& h = server_.handlers();
+    if (route.kind == Route::kMetrics) {
+      a = {200, h.metrics(deadline), {}};
+    } else if (route.kind == Route::kProbe) {
+      a = h.probe(route.target, deadline);
+    } else {
+      a = h.status(route.target, deadline);
     }
-    const char* type = a.status == 200 ? kMetricsType : kTextType;
-    asio::post(self->stream_.get_executor(),
-               [self, a = std::move(a), type]() mutable { self->Answer(std::move(a), type); });
-  });
+    if (gzip_) Compress(a);
+  } catch (const std::exception& e) {
+    server_.log().Error("http handler failed", {{"err", e.what()}});
+    a = {500, "internal error\n", {}};
+  } catch (...) {
+    server_.log().Error("http handler failed", {{"err", "unknown exception"}});
+    a = {500, "internal error\n", {}};
+  }
+  const char* type = a.status == 200 ? kMetricsType : kTextType;
+  try {
+    asio::post(stream_.get_executor(), [self = shared_from_this(), a = std::move(a),
+                                        type]() mutable { self->Answer(std::move(a), type); });
+  } catch (...) {
+    // Out of memory: the connection closes unanswered when its last
+    // reference goes.
+  }
+}
+
+void Compress(http::Answer& a) {
+  if (a.body.size() < kMinGzipBytes) return;
+  if (auto packed = Gzip(a.body)) {
+    a.body = std::move(*packed);
+    a.headers.emplace_back("Content-Encoding", "gzip");
+  }
+}
+
+// The landing page is prepared once at start, so it is answered on the I/O
+// thread like /-/healthy (compressed there too: it is small).
+void Session::Landing() {
+  http::Answer a;
+  try {
+    a = {200, server_.handlers().landing_page(), {}};
+    if (gzip_) Compress(a);
+  } catch (const std::exception& e) {
+    server_.log().Error("http handler failed", {{"err", e.what()}});
+    a = {500, "internal error\n", {}};
+  }
+  const char* type = a.status == 200 ? "text/html; charset=utf-8" : kTextType;
+  Answer(std::move(a), type);
 }
 
 void Session::Answer(http::Answer answer, const char* type) {
@@ -246,12 +303,6 @@ void Session::Send(int status, const char* type, std::string body,
   res.set("X-Content-Type-Options", "nosniff");
   for (const auto& [name, value] : headers) res.set(name, value);
   if (gzip_) res.set(bhttp::field::vary, "Accept-Encoding");
-  if (gzip_ && body.size() >= kMinGzipBytes) {
-    if (auto packed = Gzip(body)) {
-      body = std::move(*packed);
-      res.set(bhttp::field::content_encoding, "gzip");
-    }
-  }
   res.body() = std::move(body);
   res.keep_alive(keep_alive_);
   res.prepare_payload();
@@ -266,7 +317,8 @@ void Session::Send(int status, const char* type, std::string body,
     self->WaitForRequest();
   };
   if (head_) {
-    // The headers a GET would get (Content-Length included), no body.
+    // The headers only. (A HEAD of a scrape path does not collect, so its
+    // Content-Length is 0; for the other paths it is the GET's.)
     head_writer_.emplace(res);
     return bhttp::async_write_header(stream_, *head_writer_, std::move(done));
   }
@@ -281,12 +333,30 @@ void Session::Close() {
 
 }  // namespace
 
-void Server::Impl::Shutdown(std::chrono::milliseconds grace) {
+void Server::Impl::RunIo() {
+  while (true) {
+    try {
+      ioc_.run();
+      return;  // stopped
+    } catch (const std::exception& e) {
+      log_.Error("http I/O handler failed", {{"err", e.what()}});
+    } catch (...) {
+      log_.Error("http I/O handler failed", {{"err", "unknown exception"}});
+    }
+  }
+}
+
+void Server::Impl::StopAccepting() {
   asio::post(ioc_, [this] {
     beast::error_code ignored;
     acceptor_.close(ignored);
     retry_.cancel();
   });
+}
+
+void Server::Impl::Shutdown(std::chrono::milliseconds grace) {
+  stopping_ = true;  // answers from now on close their connection
+  StopAccepting();
   const auto end = std::chrono::steady_clock::now() + grace;
   while (answering_ > 0 && std::chrono::steady_clock::now() < end) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -303,11 +373,7 @@ bool Server::Impl::Responsive(std::chrono::milliseconds within) {
 
 Server::Impl::~Impl() {
   try {
-    asio::post(ioc_, [this] {
-      beast::error_code ignored;
-      acceptor_.close(ignored);
-      retry_.cancel();
-    });
+    StopAccepting();
     ioc_.stop();
     if (io_thread_.joinable()) io_thread_.join();
     workers_.join();
@@ -332,6 +398,7 @@ std::optional<std::string> Server::Impl::Listen() {
   if (ec) return where_text + ec.message();
   acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return where_text + ec.message();
+  port_ = acceptor_.local_endpoint(ec).port();  // once, before the I/O thread owns it
   return std::nullopt;
 }
 

@@ -41,38 +41,57 @@ Reply* Slot(const redisReadTask* task) {
   return &parent->mutable_elements()[static_cast<std::size_t>(task->idx)];
 }
 
-void* CreateString(const redisReadTask* task, char* str, size_t len) {
-  Reply* r = Slot(task);
-  std::string text(str, len);
-  switch (task->type) {
-    case REDIS_REPLY_ERROR:
-      *r = Reply::Error(std::move(text));
-      break;
-    case REDIS_REPLY_STATUS:
-      *r = Reply::Status(std::move(text));
-      break;
-    default:
-      *r = Reply::String(std::move(text));
+// hiredis is C: no exception may cross it. A builder that cannot allocate
+// returns nullptr, which makes hiredis fail the read ("Out of memory"); the
+// connection is then dropped as after any protocol error.
+template <typename Build>
+void* Guarded(Build&& build) noexcept {
+  try {
+    return build();
+  } catch (...) {
+    return nullptr;
   }
-  return r;
+}
+
+void* CreateString(const redisReadTask* task, char* str, size_t len) {
+  return Guarded([&]() -> void* {
+    std::string text(str, len);  // before Slot: a throw then leaks no root
+    Reply* r = Slot(task);
+    switch (task->type) {
+      case REDIS_REPLY_ERROR:
+        *r = Reply::Error(std::move(text));
+        break;
+      case REDIS_REPLY_STATUS:
+        *r = Reply::Status(std::move(text));
+        break;
+      default:
+        *r = Reply::String(std::move(text));
+    }
+    return r;
+  });
 }
 
 void* CreateArray(const redisReadTask* task, int elements) {
-  // nullptr makes hiredis fail the read ("Out of memory"), and the
-  // connection is dropped as after any protocol error.
   if (elements > kMaxReplyElements) return nullptr;
-  Reply* r = Slot(task);
-  *r = Reply::Array(std::vector<Reply>(static_cast<std::size_t>(std::max(elements, 0))));
-  return r;
+  return Guarded([&]() -> void* {
+    std::vector<Reply> slots(static_cast<std::size_t>(std::max(elements, 0)));
+    Reply* r = Slot(task);
+    *r = Reply::Array(std::move(slots));
+    return r;
+  });
 }
 
 void* CreateInteger(const redisReadTask* task, long long value) {  // NOLINT(google-runtime-int)
-  Reply* r = Slot(task);
-  *r = Reply::Integer(value);
-  return r;
+  return Guarded([&]() -> void* {
+    Reply* r = Slot(task);
+    *r = Reply::Integer(value);
+    return r;
+  });
 }
 
-void* CreateNil(const redisReadTask* task) { return Slot(task); }
+void* CreateNil(const redisReadTask* task) {
+  return Guarded([&]() -> void* { return Slot(task); });
+}
 
 void FreeReply(void* root) {
   delete static_cast<Reply*>(root);  // NOLINT(cppcoreguidelines-owning-memory): see Slot

@@ -311,7 +311,13 @@ TEST(Http, WatchdogPingsOnlyWhileTheIoThreadAnswers) {
   EXPECT_TRUE(watchdog.Tick());
   EXPECT_EQ(receive(2000), "WATCHDOG=1");
   std::thread client([&] { HttpGet((*server)->ports()[0], "/"); });
-  entered.get_future().wait();  // the I/O thread is inside the landing page
+  // The I/O thread is inside the landing page (if it never gets there, let
+  // it go before failing, or the server could not stop).
+  if (entered.get_future().wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    release.set_value();
+    client.join();
+    FAIL() << "the landing page was never asked for";
+  }
   EXPECT_FALSE(watchdog.Tick());
   EXPECT_EQ(receive(500), "");  // no ping
   release.set_value();

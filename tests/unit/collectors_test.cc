@@ -4,6 +4,7 @@
 #include <prometheus/check_names.h>
 
 #include <map>
+#include <stdexcept>
 
 #include "collectors/rate_limits.h"
 #include "collectors/registry.h"
@@ -393,6 +394,43 @@ TEST_F(RunnerTest, BadTimeReplyIsAnError) {
   });
   const auto out = Scrape();
   EXPECT_EQ(Samples(out, "quantum_safety_redis_up")[""], 0);
+}
+
+// TIME values that would overflow the windows' arithmetic are a bad reply,
+// not a scrape: seconds from 0 to 10^12, microseconds below a second.
+TEST_F(RunnerTest, TimeOutOfRangeIsAnError) {
+  const std::vector<std::pair<std::string, std::string>> bad = {{"9223372036854775807", "0"},
+                                                                {"1000000000001", "0"},
+                                                                {"-1", "0"},
+                                                                {"1700000000", "1000000"},
+                                                                {"1700000000", "-5"}};
+  for (const auto& [secs, micros] : bad) {
+    client_.Push([this, secs = secs, micros = micros](const std::vector<redis::Command>& cmds) {
+      auto r = redis_.Round0()(cmds);
+      r->back().mutable_elements()[0] = Arr({Str(secs), Str(micros)});
+      return r;
+    });
+    EXPECT_EQ(Samples(Scrape(), "quantum_safety_redis_up")[""], 0) << secs << " " << micros;
+  }
+  client_.Push([this](const std::vector<redis::Command>& cmds) {  // the largest allowed
+    auto r = redis_.Round0()(cmds);
+    r->back().mutable_elements()[0] = Arr({Str("1000000000000"), Str("999999")});
+    return r;
+  });
+  client_.Push(redis_.Plain());
+  EXPECT_EQ(Samples(Scrape(), "quantum_safety_redis_up")[""], 1);
+}
+
+// A collection that throws (the server answers that scrape with 500) ends its
+// flight: the next scrape collects instead of waiting for it forever.
+TEST_F(RunnerTest, AnExceptionEndsTheFlight) {
+  client_.Push([](const std::vector<redis::Command>&) -> Result<std::vector<Reply>, redis::Error> {
+    throw std::runtime_error("boom");
+  });
+  EXPECT_THROW(Scrape(), std::runtime_error);
+  client_.Push(redis_.Round0());
+  client_.Push(redis_.Plain());
+  EXPECT_EQ(Samples(Scrape(), "quantum_safety_redis_up")[""], 1);
 }
 
 TEST_F(RunnerTest, EveryNameIsValidAndDocumented) {
