@@ -60,13 +60,6 @@ pids+=($!)
 wait_redis "$redis_port"
 redis-cli -p "$redis_port" -x FUNCTION LOAD REPLACE <deploy/redis/safety_kernel.lua >/dev/null
 
-safe_mode_ttl=12s
-[ "$duration" -eq 0 ] && safe_mode_ttl=75s
-"$bin/quantum_safety_sim" --redis.addr "redis://127.0.0.1:$redis_port" --scenario demo \
-  --rate "$rate" --rate.window "${window}s" --duration 24h --seed 1 --safe-mode-ttl "$safe_mode_ttl" \
-  >"$work/sim.json" 2>"$work/sim.log" &
-sim_pid=$!
-pids+=($sim_pid)
 "$bin/quantum_safety_exporter" --web.listen-address 127.0.0.1:0 --rate.window "${window}s" \
   --redis.addr "redis://127.0.0.1:$redis_port" >"$work/exporter.log" 2>&1 &
 pids+=($!)
@@ -87,6 +80,16 @@ for _ in $(seq 1 300); do
   curl -fsS "http://127.0.0.1:$prom_port/-/ready" >/dev/null 2>&1 && break
   sleep 0.1
 done
+# The traffic starts once everything watching it is up: the scenario opens
+# with 8 s of calm, which a slow start (rendering the rules, Prometheus
+# loading) used to eat on a busy machine.
+safe_mode_ttl=12s
+[ "$duration" -eq 0 ] && safe_mode_ttl=75s
+"$bin/quantum_safety_sim" --redis.addr "redis://127.0.0.1:$redis_port" --scenario demo \
+  --rate "$rate" --rate.window "${window}s" --duration 24h --seed 1 --safe-mode-ttl "$safe_mode_ttl" \
+  >"$work/sim.json" 2>"$work/sim.log" &
+sim_pid=$!
+pids+=($sim_pid)
 alerts() {
   { curl -fsS "http://127.0.0.1:$prom_port/api/v1/alerts" 2>/dev/null || true; } | /usr/bin/python3 -c '
 import json, sys
