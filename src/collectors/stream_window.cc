@@ -53,6 +53,11 @@ void StreamWindow::PlanSnapshot(std::vector<redis::Command>& out) {
   // Redis TIME in this same round), so the first page waits for round two.
   page_planned_ = cursor_.has_value();
   if (page_planned_) out.push_back(RangeCommand());
+  check_planned_ = last_read_.has_value();
+  if (check_planned_) {
+    const std::string id = last_read_->ToString();
+    out.push_back({"XRANGE", options_.key, id, id});
+  }
 }
 
 void StreamWindow::Reset() {
@@ -139,6 +144,9 @@ std::optional<std::string> StreamWindow::ConsumeSnapshot(std::int64_t now_ms,
     // starts over at 0 (a reset rate() handles) and counts only what comes.
     StartCountingAfter(info_.last_generated_id);
     discard_page = true;
+  } else if (seen_ && check_planned_ && Replaced(replies[2 + (page_planned_ ? 1 : 0)])) {
+    Rebuild("the stream was replaced by one holding other entries");
+    discard_page = true;
   } else if (seen_ && removed > removed_) {
     if (info_.first_entry_id == first_) {
       // Entries went but the head stayed: XDEL somewhere in the middle. One
@@ -181,6 +189,13 @@ std::optional<std::string> StreamWindow::ConsumeSnapshot(std::int64_t now_ms,
             std::to_string(info_.length));
   }
   return std::nullopt;
+}
+
+bool StreamWindow::Replaced(const redis::Reply& check) const {
+  if (first_ && info_.first_entry_id && *info_.first_entry_id < *first_) return true;
+  const bool gone = check.is_array() && check.elements().empty();
+  const bool trimmed = !info_.first_entry_id || *last_read_ < *info_.first_entry_id;
+  return gone && !trimmed && *last_read_ <= info_.last_generated_id;
 }
 
 std::optional<std::string> StreamWindow::Apply(const redis::Reply& page, std::int64_t now_ms) {

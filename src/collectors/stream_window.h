@@ -50,9 +50,12 @@ class StreamWindow {
   StreamWindow(StreamWindow&&) = default;
   StreamWindow& operator=(StreamWindow&&) = default;
 
-  // Appends XLEN, XINFO STREAM and, once a cursor exists, one XRANGE page.
+  // Appends XLEN, XINFO STREAM, once a cursor exists one XRANGE page, and
+  // once an entry was read an XRANGE of that entry alone (is it still there?).
   void PlanSnapshot(std::vector<redis::Command>& out);
-  std::size_t snapshot_commands() const { return page_planned_ ? 3 : 2; }
+  std::size_t snapshot_commands() const {
+    return 2 + (page_planned_ ? 1 : 0) + (check_planned_ ? 1 : 0);
+  }
   // `replies` holds the snapshot_commands() replies. On error (wrong key
   // type, malformed reply, a miscounted span) the window is reset and the
   // message says why.
@@ -96,6 +99,11 @@ class StreamWindow {
   redis::Command RangeCommand();
   std::optional<std::string> Apply(const redis::Reply& page, std::int64_t now_ms);
   void Rebuild(std::string reason);
+  // Whether the stream was replaced under the window: its head moved back,
+  // or the last entry read is gone although it is neither trimmed nor past
+  // the stream's end (RESTORE of another stream with as many entries added,
+  // a writer with explicit IDs, a fixture loaded twice).
+  bool Replaced(const redis::Reply& check) const;
   void StartCountingAfter(const redis::StreamId& id);
   void Reset();
 
@@ -131,6 +139,7 @@ class StreamWindow {
   redis::StreamInfo info_;
   bool exists_ = false;
   bool page_planned_ = false;
+  bool check_planned_ = false;  // the XRANGE of last_read_ alone
   bool caught_up_ = false;
   std::string rebuild_reason_;
   std::uint64_t entries_read_ = 0;

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <random>
+
 #include "redis/hiredis_client.h"
 #include "support/fakes.h"
 #include "support/fixture.h"
@@ -397,6 +400,89 @@ TEST_F(StreamWindowTest, CountsBySecondLabelAndEvictsBoth) {
   Sync(w, t_ + 1);  // X's entry leaves the window
   EXPECT_EQ(by(), (std::map<std::string, std::uint64_t>{{"Y", 2}, {"other", 2}}));
   EXPECT_EQ(w.index().count(), 4u);
+}
+
+// Property: whatever happens to the stream (XADD with auto and explicit IDs,
+// XDEL, XTRIM by length and by ID, DEL and recreate, replacement by a stream
+// with older IDs and as many entries-added, time passing, the exporter
+// restarting), after every scrape the window holds exactly what a brute-force
+// XRANGE over the window counts. Thousands of seeded random steps.
+TEST_F(StreamWindowTest, MatchesABruteForceCountAfterEveryStep) {
+  std::mt19937_64 rng(20261130);
+  const auto pick = [&rng](std::int64_t lo, std::int64_t hi) {
+    return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
+  };
+  std::int64_t now = t_;
+  std::int64_t last_ms = t_ - 2 * kHour;  // the newest explicit ID's millisecond
+  std::int64_t seq = 0;
+  auto w = std::make_unique<StreamWindow>(
+      StreamWindowOptions{kKey, std::chrono::milliseconds(kHour), "reason", 7, 8});
+  const auto brute = [&] {
+    const redis::Reply r = redis_.Command(
+        {"XRANGE", kKey, std::to_string(std::max<std::int64_t>(0, now - kHour + 1)), "+"});
+    return r.is_array() ? r.elements().size() : 0u;
+  };
+  const auto add = [&](std::int64_t ms) {
+    seq = ms == last_ms ? seq + 1 : 0;
+    last_ms = ms;
+    Add(ms, seq, "R" + std::to_string(pick(0, 3)));
+  };
+  std::string history;
+  for (int step = 0; step < 3000; ++step) {
+    const std::int64_t op = pick(0, 99);
+    std::string what;
+    if (op < 45) {
+      add(last_ms + pick(0, 90000));
+      what = "xadd";
+    } else if (op < 55) {
+      const redis::Reply all = redis_.Command({"XRANGE", kKey, "-", "+"});
+      if (all.is_array() && !all.elements().empty()) {
+        const auto& e = all.elements()[static_cast<std::size_t>(
+            pick(0, static_cast<std::int64_t>(all.elements().size()) - 1))];
+        redis_.Command({"XDEL", kKey, e.elements()[0].str()});
+      }
+      what = "xdel";
+    } else if (op < 62) {
+      redis_.Command({"XTRIM", kKey, "MAXLEN", std::to_string(pick(0, 40))});
+      what = "xtrim maxlen";
+    } else if (op < 67) {
+      redis_.Command({"XTRIM", kKey, "MINID", std::to_string(now - pick(0, 2 * kHour))});
+      what = "xtrim minid";
+    } else if (op < 70) {
+      redis_.Command({"DEL", kKey});
+      what = "del";
+    } else if (op < 73) {
+      // Replaced by a stream of older IDs that claims as many entries added
+      // (RESTORE of another stream, a fixture loaded twice).
+      const redis::Reply info = redis_.Command({"XINFO", "STREAM", kKey});
+      std::int64_t added = 0;
+      for (std::size_t i = 0; info.is_array() && i + 1 < info.elements().size(); i += 2) {
+        if (info.elements()[i].str() == "entries-added") added = info.elements()[i + 1].integer();
+      }
+      redis_.Command({"DEL", kKey});
+      // Older IDs all through, or from older ones up to newer ones than the
+      // exporter has read (then last-generated-id alone cannot tell).
+      last_ms = now - pick(kHour / 2, 2 * kHour);
+      const bool straddle = pick(0, 1) == 1;
+      const int n = static_cast<int>(pick(1, 6));
+      for (int i = 0; i < n; ++i) add(last_ms + (straddle ? pick(0, kHour) : pick(0, 60000)));
+      redis_.Command({"XSETID", kKey, std::to_string(last_ms) + "-" + std::to_string(seq),
+                      "ENTRIESADDED", std::to_string(std::max<std::int64_t>(added, n))});
+      what = "replace with older IDs";
+    } else if (op < 97) {
+      now += pick(0, 15 * 60 * 1000);
+      what = "time passes";
+    } else {
+      w = std::make_unique<StreamWindow>(
+          StreamWindowOptions{kKey, std::chrono::milliseconds(kHour), "reason", 7, 8});
+      what = "exporter restart";
+    }
+    history += std::to_string(step) + ": " + what + "\n";
+    const SyncResult r = Sync(*w, now);
+    ASSERT_FALSE(r.error) << *r.error << "\n" << history;
+    ASSERT_TRUE(w->caught_up());
+    ASSERT_EQ(w->index().count(), brute()) << "after step " << step << "\n" << history;
+  }
 }
 
 }  // namespace
