@@ -31,6 +31,12 @@ struct ScrapeTime {
 
 using Status = std::optional<std::string>;  // nullopt: fine; otherwise why not
 
+// Both reasons when both parts of a collector failed ("a; b"), else the one.
+inline Status Both(const Status& a, const Status& b) {
+  if (a && b) return *a + "; " + *b;
+  return a ? a : b;
+}
+
 // The work of one collector in one scrape. The runner calls, in order:
 // PlanSnapshot, ConsumeSnapshot, then PlanNext/ConsumeNext for as long as any
 // collector plans something, then Emit. Each Consume gets exactly the replies

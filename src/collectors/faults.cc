@@ -209,7 +209,7 @@ Status FaultsCollector::Scrape::Emit(const ScrapeTime& now, std::vector<Family>&
   if (Status s = FinishScrape(now)) {
     // The kernel's own counts do not depend on the stream being readable.
     if (!counts_status_ && c_.kernel_counts_) out.push_back(TotalsByReason());
-    return counts_status_ ? *s + "; " + *counts_status_ : s;
+    return Both(s, counts_status_);
   }
   const StreamWindow& w = window();
   const HelpKeys keys = {{"{key}", key()}};
@@ -222,9 +222,7 @@ Status FaultsCollector::Scrape::Emit(const ScrapeTime& now, std::vector<Family>&
     out.push_back(LastHourByReason());
     out.push_back(LastHourTopSymbols());
   }
-  Status gap = WindowStatus();
-  if (gap && counts_status_) return *counts_status_ + "; " + *gap;
-  return counts_status_ ? counts_status_ : gap;
+  return Both(counts_status_, WindowStatus());
 }
 
 void FaultsCollector::Scrape::EmitNewest(std::vector<Family>& out) const {

@@ -170,9 +170,7 @@ Status RateLimitsCollector::Scrape::Emit(const ScrapeTime& /*now*/, std::vector<
     AddSample(info, 1, {{"symbols", joined.empty() ? "none" : joined}});
     out.push_back(std::move(info));
   }
-  if (global_status_ && top_status_) return *global_status_ + "; " + *top_status_;
-  if (global_status_) return global_status_;
-  return top_status_;
+  return Both(global_status_, top_status_);
 }
 
 }  // namespace qst::collectors

@@ -97,6 +97,8 @@ void FreeReply(void* root) {
   delete static_cast<Reply*>(root);  // NOLINT(cppcoreguidelines-owning-memory): see Slot
 }
 
+constexpr const char* kInterrupted = "interrupted: the exporter is stopping";
+
 redisReplyObjectFunctions kReplyBuilder = {CreateString, CreateArray, CreateInteger, CreateNil,
                                            FreeReply};
 
@@ -182,7 +184,7 @@ Error HiredisClient::Fail(ErrorKind kind, std::string message) {
 }
 
 std::optional<Error> HiredisClient::EnsureConnected(Deadline deadline) {
-  if (interrupted_) return Error{ErrorKind::kIo, "interrupted: the exporter is stopping"};
+  if (interrupted_) return Error{ErrorKind::kIo, kInterrupted};
   if (ctx_) return std::nullopt;
   const auto now = clock_.Monotonic();
   if (now < next_attempt_) {
@@ -248,13 +250,13 @@ std::optional<Error> HiredisClient::Connect(Deadline deadline) {
 }
 
 std::optional<Error> HiredisClient::WaitReady(short events, Deadline deadline) {
-  if (interrupted_) return Fail(ErrorKind::kIo, "interrupted: the exporter is stopping");
+  if (interrupted_) return Fail(ErrorKind::kIo, kInterrupted);
   const auto left = duration_cast<milliseconds>(deadline - clock_.Monotonic());
   if (left <= milliseconds(0)) return Fail(ErrorKind::kTimeout, "Redis did not answer in time");
   pollfd p[2] = {{ctx_->fd, events, 0}, {wake_fd_, POLLIN, 0}};
   const int n = ::poll(p, wake_fd_ >= 0 ? 2 : 1,
                        static_cast<int>(std::min<std::int64_t>(left.count(), 60000)));
-  if (interrupted_) return Fail(ErrorKind::kIo, "interrupted: the exporter is stopping");
+  if (interrupted_) return Fail(ErrorKind::kIo, kInterrupted);
   if (n == 0) return Fail(ErrorKind::kTimeout, "Redis did not answer in time");
   if (n < 0 && errno != EINTR) return Fail(ErrorKind::kIo, "poll failed");
   return std::nullopt;  // ready, or a signal: the caller's loop polls again
