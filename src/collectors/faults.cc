@@ -4,13 +4,13 @@
 #include <charconv>
 #include <optional>
 
+#include "collectors/label_value.h"
 #include "util/text.h"
 
 namespace qst::collectors {
 namespace {
 
 constexpr std::chrono::milliseconds kLastHour{3600 * 1000};
-constexpr std::string_view kUnknown = "unknown";
 // Symbols tracked in the last hour (the rest count as "other"), and how many
 // of them are exported: a drill-down, not a per-symbol time series for each
 // of thousands of symbols.
@@ -31,8 +31,19 @@ std::optional<std::uint64_t> ParseCount(std::string_view s) {
 }
 
 std::string Field(const redis::EntryView& e, std::string_view name) {
-  auto v = redis::FieldValue(e, name);
-  return v ? SanitizeUtf8(*v) : std::string(kUnknown);
+  return LabelValue(redis::FieldReply(e, name));
+}
+
+StreamWindowOptions WindowOptions(const contract::Keys& keys, std::size_t page_size) {
+  StreamWindowOptions o;
+  o.key = keys.FaultStream();
+  o.window = kLastHour;
+  o.label_field = "reason";
+  o.max_labels = kMaxReasons;
+  o.second_label_field = "symbol";
+  o.max_second_labels = kMaxSymbols;
+  o.page_size = page_size;
+  return o;
 }
 
 }  // namespace
@@ -114,18 +125,29 @@ const MetricDesc kLastHourBySymbol{
     "incremental count",
     false};
 
+const MetricDesc kOversized{
+    "quantum_safety_fault_entries_oversized_total",
+    prometheus::MetricType::Counter,
+    "reason",
+    "Faults read from the stream (stream {key}) since the exporter started that held a value over "
+    "64 KiB or more fields than it reads; those values were skipped unread, and the faults "
+    "counted as usual. By reason (\"oversized\" when the reason itself was).",
+    "faults read since the exporter started whose entry held a value too large to read (over 64 "
+    "KiB, or more fields than a reply may hold): skipped unread, the fault still counted; "
+    "`reason` is `\"oversized\"` when the reason itself was",
+    "incremental reads",
+    false};
+
 const std::vector<MetricDesc>& FaultsCollector::Descriptors() {
-  static const std::vector<MetricDesc> all = {kStreamLength,     kTotal,           kNewestTime,
-                                              kNewestInfo,       kTotalsByReason,  kLastHourCount,
-                                              kLastHourByReason, kLastHourBySymbol};
+  static const std::vector<MetricDesc> all = {
+      kStreamLength,   kTotal,         kNewestTime,       kNewestInfo,
+      kTotalsByReason, kLastHourCount, kLastHourByReason, kLastHourBySymbol,
+      kOversized};
   return all;
 }
 
 FaultsCollector::FaultsCollector(const contract::Keys& keys, Logger& log, std::size_t page_size)
-    : StreamCollector({keys.FaultStream(), kLastHour, "reason", page_size, kMaxReasons, 4 << 20,
-                       "symbol", kMaxSymbols},
-                      log),
-      counts_key_(keys.FaultsByReason()) {}
+    : StreamCollector(WindowOptions(keys, page_size), log), counts_key_(keys.FaultsByReason()) {}
 
 class FaultsCollector::Scrape final : public StreamScrape {
  public:
@@ -148,6 +170,7 @@ class FaultsCollector::Scrape final : public StreamScrape {
   Family TotalsByReason() const;
   void EmitNewest(std::vector<Family>& out) const;
   Family LastHourByReason() const;
+  Family Oversized() const;
   Family LastHourTopSymbols() const;
 
   FaultsCollector& c_;
@@ -217,6 +240,7 @@ Status FaultsCollector::Scrape::Emit(const ScrapeTime& now, std::vector<Family>&
   out.push_back(Single(kTotal, static_cast<double>(entries_added()), keys));
   EmitNewest(out);
   if (!counts_status_) out.push_back(TotalsByReason());
+  out.push_back(Oversized());
   if (w.complete()) {
     out.push_back(Single(kLastHourCount, static_cast<double>(w.index().count()), keys));
     out.push_back(LastHourByReason());
@@ -238,6 +262,14 @@ void FaultsCollector::Scrape::EmitNewest(std::vector<Family>& out) const {
                {"symbol", Field(*last, "symbol")}});
   }
   out.push_back(std::move(info));
+}
+
+Family FaultsCollector::Scrape::Oversized() const {
+  Family f = FamilyOf(kOversized, {{"{key}", key()}});
+  for (const auto& [reason, n] : window().oversized_by_label()) {
+    AddSample(f, static_cast<double>(n), {{"reason", reason}});
+  }
+  return f;
 }
 
 Family FaultsCollector::Scrape::LastHourByReason() const {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "collectors/label_value.h"
 #include "util/text.h"
 
 namespace qst::collectors {
@@ -144,12 +145,13 @@ void RateLimitsCollector::Scrape::ReadTop(const redis::Reply& top) {
   const auto& e = top.elements();
   for (std::size_t i = 0; i + 1 < e.size(); i += 2) {
     double score = 0;
-    if (!e[i].is_string() || !e[i + 1].is_string() || !ParseNumber(e[i + 1].str(), &score)) {
+    const bool member = e[i].is_string() || e[i].is_elided();
+    if (!member || !e[i + 1].is_string() || !ParseNumber(e[i + 1].str(), &score)) {
       top_status_ = "malformed ZREVRANGE reply for " + symbol_key_;
       top_.clear();
       return;
     }
-    top_.emplace_back(SanitizeUtf8(e[i].str()), score);
+    top_.emplace_back(LabelValue(&e[i]), score);
   }
 }
 

@@ -61,6 +61,10 @@ Status StreamCollector::StreamScrape::FinishScrape(const ScrapeTime& now) {
 
 Status StreamCollector::StreamScrape::WindowStatus() const {
   const StreamWindow& w = stream_.window_;
+  if (!w.caught_up() && w.budget_spent()) {
+    return "stream " + stream_.key_ + ": read " + std::to_string(w.bytes_read() >> 20) +
+           " MiB of entries this scrape, its byte budget; the window goes on next scrape";
+  }
   if (!w.caught_up()) {
     return "stream " + stream_.key_ + ": the window was not read to the snapshot's end in time (" +
            std::to_string(w.entries_read()) + " entries this scrape); it goes on next scrape";

@@ -30,6 +30,10 @@ struct StreamWindowOptions {
   std::size_t max_labels = 32;
   // Bytes one page should stay under; pages shrink when entries are large.
   std::size_t page_bytes = 4 << 20;
+  // Bytes of entries read in one scrape, at most (about: the page that
+  // crosses it completes). Past it the window goes on next scrape, so a
+  // stream of huge entries costs Redis a bounded share of every scrape.
+  std::size_t scrape_bytes = 64 << 20;
   // A second labelling field (e.g. "symbol"), counted alongside the first.
   std::string second_label_field;
   std::size_t max_second_labels = 256;
@@ -85,6 +89,13 @@ class StreamWindow {
   // Why the window was rebuilt this scrape, empty if it was not.
   const std::string& rebuild_reason() const { return rebuild_reason_; }
   std::uint64_t entries_read() const { return entries_read_; }
+  std::uint64_t bytes_read() const { return bytes_read_; }
+  // This scrape read options.scrape_bytes: the rest waits for the next one.
+  bool budget_spent() const { return bytes_read_ >= options_.scrape_bytes; }
+  // Entries read since the exporter first saw the stream that held a value
+  // (or more fields) too large to read, by label as totals_by_label (all
+  // under "" without a label field). Their other fields are counted as usual.
+  const std::map<std::string, std::uint64_t>& oversized_by_label() const { return oversized_; }
   // Entries that arrived after the exporter first saw the stream, by label
   // (at most max_labels values, the rest under "other"), each counted once
   // even if the window is read again: counters for rate(). History is never
@@ -98,6 +109,8 @@ class StreamWindow {
   std::int64_t Floor(std::int64_t now_ms) const { return now_ms - options_.window.count(); }
   redis::Command RangeCommand();
   std::optional<std::string> Apply(const redis::Reply& page, std::int64_t now_ms);
+  void Add(const redis::EntryView& entry);  // counts one new entry
+  std::size_t NextPage(std::size_t returned) const;
   void Rebuild(std::string reason);
   // Whether the stream was replaced under the window: its head moved back,
   // or the last entry read is gone although it is neither trimmed nor past
@@ -117,6 +130,7 @@ class StreamWindow {
   // to the largest entry seen, so hostile 1 MB fields cannot balloon a page.
   std::size_t page_;
   std::size_t requested_ = 0;  // COUNT of the page in flight
+  std::uint64_t largest_ = 0;  // bytes of the largest entry of the last page with any
   std::optional<redis::StreamId> cursor_;
   std::optional<redis::StreamId> catch_up_end_;  // this scrape's snapshot: last-generated-id
   std::optional<redis::StreamId> last_read_;
@@ -132,6 +146,7 @@ class StreamWindow {
   // stream that appears after the exporter saw none is new).
   bool baselined_ = false;
   std::map<std::string, std::uint64_t> totals_;
+  std::map<std::string, std::uint64_t> oversized_;
   std::optional<std::int64_t> incomplete_through_ms_;
 
   // Per scrape.
@@ -143,6 +158,8 @@ class StreamWindow {
   bool caught_up_ = false;
   std::string rebuild_reason_;
   std::uint64_t entries_read_ = 0;
+  std::uint64_t bytes_read_ = 0;
+  bool steady_ = false;  // the scrape began where the last one ended (not history)
 };
 
 }  // namespace qst::collectors

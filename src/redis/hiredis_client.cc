@@ -7,8 +7,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <strings.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <cstring>
 #include <memory>
 #include <utility>
 
@@ -53,8 +57,21 @@ void* Guarded(Build&& build) noexcept {
   }
 }
 
+// RespLimiter's marker for what it dropped: a status "\0" + 'L' or 'B' + bytes.
+std::optional<Reply> ElidedMarker(const redisReadTask* task, const char* str, size_t len) {
+  if (task->type != REDIS_REPLY_STATUS || len < 3 || str[0] != '\0') return std::nullopt;
+  std::uint64_t bytes = 0;
+  (void)std::from_chars(str + 2, str + len, bytes);
+  return Reply::Elided(bytes, str[1] == 'B');
+}
+
 void* CreateString(const redisReadTask* task, char* str, size_t len) {
   return Guarded([&]() -> void* {
+    if (auto elided = ElidedMarker(task, str, len)) {
+      Reply* r = Slot(task);
+      *r = std::move(*elided);
+      return r;
+    }
     std::string text(str, len);  // before Slot: a throw then leaks no root
     Reply* r = Slot(task);
     switch (task->type) {
@@ -104,11 +121,14 @@ redisReplyObjectFunctions kReplyBuilder = {CreateString, CreateArray, CreateInte
 
 }  // namespace
 
-Result<std::vector<Reply>, std::string> ParseResp(std::string_view bytes) {
+Result<std::vector<Reply>, std::string> ParseResp(std::string_view bytes, ReplyLimits limits) {
   std::unique_ptr<redisReader, void (*)(redisReader*)> reader(redisReaderCreate(), redisReaderFree);
   if (!reader) return std::string("cannot create a RESP reader");
   reader->fn = &kReplyBuilder;
-  if (redisReaderFeed(reader.get(), bytes.data(), bytes.size()) != REDIS_OK) {
+  RespLimiter limiter(limits);
+  std::string kept;
+  if (auto err = limiter.Feed(bytes, kept)) return *err;
+  if (redisReaderFeed(reader.get(), kept.data(), kept.size()) != REDIS_OK) {
     return std::string(reader->errstr);
   }
   std::vector<Reply> out;
@@ -228,6 +248,7 @@ std::optional<Error> HiredisClient::Connect(Deadline deadline) {
   ctx->flags &= ~REDIS_BLOCK;
   ctx->reader->fn = &kReplyBuilder;
   ctx_ = std::move(ctx);
+  limiter_ = RespLimiter(options_.reply_limits);
 
   std::vector<Command> hello;
   if (!a.password.empty()) {
@@ -295,6 +316,7 @@ Result<std::vector<Reply>, Error> HiredisClient::Execute(const std::vector<Comma
                                argvlen.data()) != REDIS_OK) {
       return Fail(ErrorKind::kIo, std::string("queueing a command: ") + ctx_->errstr);
     }
+    limiter_.Expect(!cmd.empty() && strcasecmp(cmd[0].c_str(), "EXEC") == 0);
   }
   // Drive the socket by hand, polling with what is left of the deadline
   // before every write and read: a socket timeout would apply per read(),
@@ -314,9 +336,31 @@ Result<std::vector<Reply>, Error> HiredisClient::Execute(const std::vector<Comma
       continue;
     }
     if (auto err = WaitReady(POLLIN, deadline)) return *err;
-    if (redisBufferRead(ctx_.get()) != REDIS_OK) return *ReadError();
+    if (auto err = ReadSome()) return *err;
   }
   return replies;
+}
+
+// hiredis' redisBufferRead, with the limiter between the socket and the
+// reader: a value too large to keep never reaches the reader's buffer.
+std::optional<Error> HiredisClient::ReadSome() {
+  read_buf_.resize(64 << 10);
+  const ssize_t n = ::read(ctx_->fd, read_buf_.data(), read_buf_.size());
+  if (n == 0) return Fail(ErrorKind::kIo, "Redis closed the connection");
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return std::nullopt;
+    return Fail(ErrorKind::kIo, std::string("reading from Redis: ") + std::strerror(errno));
+  }
+  kept_.clear();
+  if (auto err =
+          limiter_.Feed(std::string_view(read_buf_.data(), static_cast<std::size_t>(n)), kept_)) {
+    return Fail(ErrorKind::kProtocol, "protocol error from Redis: " + *err);
+  }
+  if (redisReaderFeed(ctx_->reader, kept_.data(), kept_.size()) != REDIS_OK) {
+    return Fail(ErrorKind::kProtocol,
+                std::string("protocol error from Redis: ") + ctx_->reader->errstr);
+  }
+  return std::nullopt;
 }
 
 }  // namespace qst::redis

@@ -13,6 +13,7 @@
 
 #include "redis/address.h"
 #include "redis/client.h"
+#include "redis/resp_limiter.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -31,6 +32,8 @@ struct ClientOptions {
   std::chrono::milliseconds timeout{2000};
   std::chrono::milliseconds backoff_initial{250};
   std::chrono::milliseconds backoff_max{10000};
+  // What one reply may keep (resp_limiter.h): larger values come back elided.
+  ReplyLimits reply_limits;
 };
 
 class HiredisClient final : public Client {
@@ -63,11 +66,16 @@ class HiredisClient final : public Client {
   // Waits until the socket can take `events` (POLLIN/POLLOUT) or the deadline.
   std::optional<Error> WaitReady(short events, Deadline deadline);
   std::optional<Error> ReadError();  // classifies ctx_->err, drops the connection
+  // Reads what the socket has, through limiter_ into hiredis' reader.
+  std::optional<Error> ReadSome();
 
   ClientOptions options_;
   const Clock& clock_;
   Logger& log_;
   ContextPtr ctx_;
+  RespLimiter limiter_;  // one per connection: reset by Connect
+  std::vector<char> read_buf_;
+  std::string kept_;
   std::chrono::milliseconds backoff_{0};
   std::chrono::steady_clock::time_point next_attempt_{};
   std::uint64_t round_trips_ = 0;
@@ -76,17 +84,13 @@ class HiredisClient final : public Client {
   int wake_fd_ = -1;  // an eventfd WaitReady polls beside the socket
 };
 
-// Replies parsed from raw RESP bytes by the same reader Execute uses (for
-// tests and fuzzing of the reply path). An error names what hiredis refused:
-// a protocol error, or an array longer than kMaxReplyElements.
-Result<std::vector<Reply>, std::string> ParseResp(std::string_view bytes);
+// Replies parsed from raw RESP bytes by the same limiter and reader Execute
+// uses (for tests and fuzzing of the reply path), each reply budgeted as a
+// whole. An error names what was refused: bytes that are not RESP.
+Result<std::vector<Reply>, std::string> ParseResp(std::string_view bytes, ReplyLimits limits = {});
 
-// Longest array any reply may hold. The largest the exporter asks for is a
-// stream page (2000 entries) or the kernel's by-reason hash (a few dozen
-// fields); a declared length past this, from a broken or hostile server, is
-// refused before anything is allocated for it. At the cap a declared array
-// still costs about 5 MB before its elements arrive: the per-scrape byte
-// budget (issue 10) is what bounds the total.
+// Longest array the reader builds; RespLimiter elides longer ones first
+// (ReplyLimits::max_array_elements), so this is a second guard.
 inline constexpr int kMaxReplyElements = 1 << 16;
 
 }  // namespace qst::redis

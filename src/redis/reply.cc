@@ -20,6 +20,8 @@ std::string_view ReplyTypeName(ReplyType type) {
       return "string";
     case ReplyType::kArray:
       return "array";
+    case ReplyType::kElided:
+      return "elided";
   }
   return "unknown";
 }
@@ -34,6 +36,10 @@ std::string Reply::Describe() const {
       out += " of " + std::to_string(elements_.size());
       break;
     case ReplyType::kNil:
+      break;
+    case ReplyType::kElided:
+      out += " value of " + std::to_string(integer_) + " bytes (" +
+             (str_ == "budget" ? "past the reply's byte budget" : "too large to read") + ")";
       break;
     default:
       out += " \"" + SanitizeUtf8(str_, 64) + "\"";

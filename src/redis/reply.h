@@ -10,7 +10,9 @@
 
 namespace qst::redis {
 
-enum class ReplyType { kNil, kStatus, kError, kInteger, kString, kArray };
+// kElided: a value or array the client read off the socket and dropped
+// because it was larger than it may keep (resp_limiter.h).
+enum class ReplyType { kNil, kStatus, kError, kInteger, kString, kArray, kElided };
 
 std::string_view ReplyTypeName(ReplyType type);
 
@@ -28,6 +30,15 @@ class Reply {
     r.integer_ = n;
     return r;
   }
+  // `bytes`: the value's length, or the raw bytes of an array; `over_budget`:
+  // dropped because the reply had used its budget, not for its own size.
+  static Reply Elided(std::uint64_t bytes, bool over_budget) {
+    Reply r;
+    r.type_ = ReplyType::kElided;
+    r.integer_ = static_cast<std::int64_t>(bytes);
+    r.str_ = over_budget ? "budget" : "size";
+    return r;
+  }
   static Reply Array(std::vector<Reply> elements) {
     Reply r;
     r.type_ = ReplyType::kArray;
@@ -41,6 +52,12 @@ class Reply {
   bool is_string() const { return type_ == ReplyType::kString; }
   bool is_integer() const { return type_ == ReplyType::kInteger; }
   bool is_array() const { return type_ == ReplyType::kArray; }
+  bool is_elided() const { return type_ == ReplyType::kElided; }
+  // Of an elided reply: see Elided().
+  std::uint64_t elided_bytes() const {
+    return is_elided() ? static_cast<std::uint64_t>(integer_) : 0;
+  }
+  bool over_budget() const { return is_elided() && str_ == "budget"; }
   // An error reply for a key of another type (a stream read as a hash, ...).
   bool is_wrong_type() const { return is_error() && str_.rfind("WRONGTYPE", 0) == 0; }
 

@@ -3,14 +3,41 @@
 namespace qst::redis {
 namespace {
 
-Result<EntryView, std::string> ParseEntry(const Reply& r) {
+constexpr std::uint64_t kEntryOverhead = 32;
+
+// What the client dropped of an entry, and whether only for the budget.
+struct Dropped {
+  bool any = false;
+  bool over_budget = false;
+};
+
+Dropped Measure(const Reply& fields, std::uint64_t* bytes) {
+  *bytes = kEntryOverhead;
+  Dropped d;
+  if (fields.is_elided()) {
+    *bytes += fields.elided_bytes();
+    return {true, fields.over_budget()};
+  }
+  for (const Reply& f : fields.elements()) {
+    *bytes += f.is_elided() ? f.elided_bytes() : f.str().size();
+    d.any = d.any || f.is_elided();
+    d.over_budget = d.over_budget || f.over_budget();
+  }
+  return d;
+}
+
+Result<EntryView, std::string> ParseEntry(const Reply& r, Dropped* dropped = nullptr) {
   if (!r.is_array() || r.elements().size() != 2 || !r.elements()[0].is_string() ||
-      !r.elements()[1].is_array()) {
+      !(r.elements()[1].is_array() || r.elements()[1].is_elided())) {
     return "stream entry is not [id, fields]: " + r.Describe();
   }
   auto id = StreamId::Parse(r.elements()[0].str());
   if (!id) return "bad stream entry id: " + r.elements()[0].Describe();
-  return EntryView{*id, &r.elements()[1]};
+  EntryView e{*id, &r.elements()[1]};
+  const Dropped d = Measure(*e.fields, &e.bytes);
+  e.oversized = d.any;
+  if (dropped != nullptr) *dropped = d;
+  return e;
 }
 
 }  // namespace
@@ -56,24 +83,40 @@ Result<StreamInfo, std::string> ParseStreamInfo(const Reply& reply) {
   return info;
 }
 
-Result<std::vector<EntryView>, std::string> ParseEntries(const Reply& reply) {
+Result<EntryPage, std::string> ParseEntries(const Reply& reply) {
   if (!reply.is_array()) return "XRANGE reply is not an array: " + reply.Describe();
-  std::vector<EntryView> out;
-  out.reserve(reply.elements().size());
+  EntryPage page;
+  page.entries.reserve(reply.elements().size());
   for (const Reply& r : reply.elements()) {
-    auto entry = ParseEntry(r);
+    const bool first = page.entries.empty();
+    if (r.over_budget() && !first) {
+      page.cut = true;
+      break;
+    }
+    Dropped dropped;
+    auto entry = ParseEntry(r, &dropped);
     if (!entry.ok()) return entry.error();
-    out.push_back(*entry);
+    if (dropped.over_budget && !first) {
+      page.cut = true;
+      break;
+    }
+    page.entries.push_back(*entry);
   }
-  return out;
+  return page;
+}
+
+const Reply* FieldReply(const EntryView& entry, std::string_view name) {
+  const auto& f = entry.fields->elements();  // empty when elided
+  for (std::size_t i = 0; i + 1 < f.size(); i += 2) {
+    if (f[i].is_string() && f[i].str() == name) return &f[i + 1];
+  }
+  return nullptr;
 }
 
 std::optional<std::string_view> FieldValue(const EntryView& entry, std::string_view name) {
-  const auto& f = entry.fields->elements();
-  for (std::size_t i = 0; i + 1 < f.size(); i += 2) {
-    if (f[i].is_string() && f[i].str() == name && f[i + 1].is_string()) return f[i + 1].str();
-  }
-  return std::nullopt;
+  const Reply* value = FieldReply(entry, name);
+  if (value == nullptr || !value->is_string()) return std::nullopt;
+  return value->str();
 }
 
 }  // namespace qst::redis

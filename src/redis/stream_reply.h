@@ -16,7 +16,23 @@ namespace qst::redis {
 
 struct EntryView {
   StreamId id;
-  const Reply* fields;  // array of field, value, field, value, ...
+  // An array of field, value, field, value, ...; or, for an entry with more
+  // fields than the client keeps, an elided reply.
+  const Reply* fields;
+  // About what the entry holds in Redis: its fields and values, those the
+  // client dropped included.
+  std::uint64_t bytes = 0;
+  // Some of it was dropped unread (resp_limiter.h): too large to keep.
+  bool oversized = false;
+};
+
+// An XRANGE page as far as it could be read.
+struct EntryPage {
+  std::vector<EntryView> entries;
+  // The reply used up its byte budget before its end: the entries from the
+  // first one it cut short on are left out, and a later page must read them.
+  // (The first entry is never cut: alone past the budget, it is oversized.)
+  bool cut = false;
 };
 
 struct StreamInfo {
@@ -32,7 +48,10 @@ struct StreamInfo {
 Result<StreamInfo, std::string> ParseStreamInfo(const Reply& reply);
 
 // XRANGE / XREVRANGE: an array of [id, [field, value, ...]].
-Result<std::vector<EntryView>, std::string> ParseEntries(const Reply& reply);
+Result<EntryPage, std::string> ParseEntries(const Reply& reply);
+
+// The value of `name` in an entry's fields (a string, or elided), if present.
+const Reply* FieldReply(const EntryView& entry, std::string_view name);
 
 // The value of `name` in an entry's fields, if present as a string.
 std::optional<std::string_view> FieldValue(const EntryView& entry, std::string_view name);

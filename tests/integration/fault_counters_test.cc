@@ -152,5 +152,33 @@ TEST(FaultCounters, HostileKernelCountsFailOnlyThatFamily) {
   EXPECT_EQ(by.at("reason=other,"), 9);
 }
 
+// A hash too large to read (40,000 fields: 80,000 reply elements, past the
+// client's 65,536) is dropped unread by the client: only this family fails,
+// by name; the snapshot and every other collector are served.
+TEST(FaultCounters, AHashTooLargeToReadFailsOnlyThatFamily) {
+  RedisServer redis;
+  LoadBasicFixture(redis);
+  for (int batch = 0; batch < 40; ++batch) {
+    std::vector<std::string> argv = {"HSET", kCounts};
+    for (int i = 0; i < 1000; ++i) {
+      argv.push_back("R" + std::to_string(batch * 1000 + i));
+      argv.push_back("1");
+    }
+    redis.Command(argv);
+  }
+  Harness h(redis);
+  const auto out = h.Scrape();
+  EXPECT_EQ(Value(out, "quantum_safety_redis_up"), 1);
+  EXPECT_FALSE(Has(out, kByReason));
+  EXPECT_EQ(Value(out, "quantum_safety_faults_last_1h"), BasicFixture::kFaultsLastHour);
+  EXPECT_EQ(Value(out, "quantum_safety_safe_mode"), 1);
+  const auto success = Samples(out, "quantum_safety_exporter_collector_success");
+  EXPECT_EQ(success.at("collector=faults,"), 0);
+  EXPECT_EQ(success.at("collector=safe_mode,"), 1);
+  EXPECT_EQ(success.at("collector=rate_limits,"), 1);
+  EXPECT_TRUE(
+      h.LogContains("unexpected HGETALL reply for quantum:safety:faults:by_reason: elided"));
+}
+
 }  // namespace
 }  // namespace qst::testing

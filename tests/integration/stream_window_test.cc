@@ -20,6 +20,16 @@ using collectors::StreamWindowOptions;
 constexpr const char* kKey = "s";
 constexpr std::int64_t kHour = 3600 * 1000;
 
+StreamWindowOptions Options(std::size_t page = 2000, std::string label = "reason") {
+  StreamWindowOptions o;
+  o.key = kKey;
+  o.window = std::chrono::milliseconds(kHour);
+  o.label_field = std::move(label);
+  o.page_size = page;
+  o.max_labels = 8;
+  return o;
+}
+
 class StreamWindowTest : public ::testing::Test {
  protected:
   StreamWindowTest()
@@ -27,8 +37,7 @@ class StreamWindowTest : public ::testing::Test {
         client_({*redis::ParseAddress(redis_.url())}, clock_, log_) {}
 
   StreamWindow Make(std::size_t page = 2000, std::string label = "reason") {
-    return StreamWindow(
-        StreamWindowOptions{kKey, std::chrono::milliseconds(kHour), label, page, 8});
+    return StreamWindow(Options(page, std::move(label)));
   }
 
   struct SyncResult {
@@ -132,19 +141,26 @@ TEST_F(StreamWindowTest, BootstrapsInPagesThenReadsOnlyWhatIsNew) {
   auto r = Sync(w, t_);
   EXPECT_EQ(w.index().count(), 25u);
   EXPECT_EQ(w.entries_read(), 25u);
-  EXPECT_EQ(r.round_trips, 1 + 4);  // snapshot, then pages of 7, 7, 7, 4
+  EXPECT_EQ(r.round_trips, 1 + 5);  // snapshot, then pages of 2, 4, 7, 7, 5
 
   r = Sync(w, t_ + 10);
   EXPECT_EQ(r.round_trips, 1);  // steady state: the page rides in the snapshot
   EXPECT_EQ(w.entries_read(), 0u);
 
+  // After history, the page starts small (entry sizes are unknown) and then
+  // follows what arrives: twice the last scrape's arrivals.
   Add(t_ + 20, 0);
   Add(t_ + 20, 1);
   Add(t_ + 21, 0);
   r = Sync(w, t_ + 30);
+  EXPECT_EQ(r.round_trips, 2);  // 2 in the snapshot, then 1 of 4
+  EXPECT_EQ(w.entries_read(), 3u);
+  EXPECT_EQ(w.page(), 6u);
+  for (int i = 0; i < 3; ++i) Add(t_ + 31 + i);
+  r = Sync(w, t_ + 40);
   EXPECT_EQ(r.round_trips, 1);
   EXPECT_EQ(w.entries_read(), 3u);
-  EXPECT_EQ(w.index().count(), 28u);
+  EXPECT_EQ(w.index().count(), 31u);
 }
 
 // Entries added between the snapshot and a catch-up page belong to the next
@@ -178,7 +194,7 @@ TEST_F(StreamWindowTest, IncompleteCatchUpContinuesNextScrape) {
   auto w = Make(/*page=*/5);
   Sync(w, t_, /*max_rounds=*/2);
   EXPECT_FALSE(w.caught_up());
-  EXPECT_EQ(w.entries_read(), 10u);
+  EXPECT_EQ(w.entries_read(), 6u);  // pages of 2 and 4
   Sync(w, t_ + 1);
   EXPECT_TRUE(w.caught_up());
   EXPECT_EQ(w.index().count(), 20u);
@@ -368,20 +384,66 @@ TEST_F(StreamWindowTest, LargeEntriesShrinkThePage) {
   auto w = Make();
   auto r = Sync(w, t_);
   EXPECT_EQ(w.index().count(), 20u);
-  // 4 MB per page / ~1 MB per entry: 3 entries a page after the first 16.
-  EXPECT_EQ(w.page(), 3u);
-  EXPECT_EQ(r.round_trips, 1 + 1 + 2);  // snapshot, 16, 3, 1
-  // Small entries bring the page back up to its cap.
+  // 4 MiB per page / ~1 MiB per entry: 3 entries a page after the first 2,
+  // then the first page of the next scrape starts small again.
+  EXPECT_EQ(r.round_trips, 1 + 1 + 7);  // snapshot, 2, then 3 six times, 0 of 3
+  EXPECT_EQ(w.page(), 2u);
+  // Small entries bring the page back up, doubling from what was read, not
+  // at once to page_size.
   redis_.Command({"DEL", kKey});
   for (int i = 0; i < 5; ++i) Add(t_ - 50 + i);
   Sync(w, t_ + 1);
   EXPECT_EQ(w.index().count(), 5u);
-  EXPECT_EQ(w.page(), 2000u);
+  EXPECT_EQ(w.page(), 2u);
+  for (int i = 0; i < 100; ++i) Add(t_ - 40 + i / 10, i % 10);
+  r = Sync(w, t_ + 2);
+  EXPECT_EQ(w.index().count(), 105u);
+  EXPECT_EQ(r.round_trips, 1 + 5);  // 2 in the snapshot, then 4, 8, 16, 32, and 38 of 64
+  EXPECT_EQ(w.page(), 2 * 100u);
+}
+
+// Values under the client's 64 KiB value limit, but pages whose replies pass
+// its 4 MiB reply budget: each page is cut where the budget ran out and the
+// next one goes on from there, so the count stays exact and nothing is
+// counted as oversized.
+TEST_F(StreamWindowTest, PagesCutByTheReplyBudgetGoOnWhereTheyStopped) {
+  const std::string v(60 << 10, 'v');
+  for (int i = 0; i < 300; ++i) Xadd(redis_, kKey, t_ - 1000 + i, 0, {"reason", "R", "blob", v});
+  StreamWindowOptions o = Options();
+  o.page_bytes = 64 << 20;  // pages would grow to 1,000 such entries
+  auto w = StreamWindow(o);
+  const auto r = Sync(w, t_);
+  EXPECT_EQ(w.index().count(), 300u);
+  EXPECT_EQ(w.entries_read(), 300u);
+  EXPECT_TRUE(w.oversized_by_label().empty());
+  // 2, 4, ..., 64 (126 entries), then pages cut at about 68 entries (4 MiB).
+  EXPECT_GE(r.round_trips, 1 + 6 + 3);
+  EXPECT_LE(r.round_trips, 1 + 6 + 5);
+}
+
+// Values over 64 KiB are never read: the entry is counted by its readable
+// fields, once, and as oversized; an unreadable label reads "oversized".
+TEST_F(StreamWindowTest, OversizedEntriesAreCountedOnceByWhatIsReadable) {
+  const std::string big(100 << 10, 'b');
+  auto w = Make();
+  Add(t_ - 10);
+  Sync(w, t_);  // the exporter saw the stream: later entries are new
+  Xadd(redis_, kKey, t_ - 5, 0, {"reason", "R", "blob", big});
+  Xadd(redis_, kKey, t_ - 4, 0, {"reason", big});
+  Sync(w, t_ + 1);
+  Sync(w, t_ + 2);  // read again nothing, counted nothing again
+  EXPECT_EQ(w.index().count(), 3u);
+  EXPECT_EQ(w.oversized_by_label(),
+            (std::map<std::string, std::uint64_t>{{"R", 1}, {"oversized", 1}}));
+  EXPECT_EQ(w.totals_by_label(),
+            (std::map<std::string, std::uint64_t>{{"R", 1}, {"oversized", 1}}));
 }
 
 TEST_F(StreamWindowTest, CountsBySecondLabelAndEvictsBoth) {
-  auto w = StreamWindow(StreamWindowOptions{kKey, std::chrono::milliseconds(kHour), "reason", 2000,
-                                            8, 4 << 20, "symbol", 3});
+  StreamWindowOptions o = Options();
+  o.second_label_field = "symbol";
+  o.max_second_labels = 3;
+  auto w = StreamWindow(o);
   Xadd(redis_, kKey, t_ - kHour + 1, 0, {"reason", "A", "symbol", "X"});
   Xadd(redis_, kKey, t_ - 10, 0, {"reason", "A", "symbol", "Y"});
   Xadd(redis_, kKey, t_ - 10, 1, {"reason", "B", "symbol", "Y"});
@@ -415,8 +477,7 @@ TEST_F(StreamWindowTest, MatchesABruteForceCountAfterEveryStep) {
   std::int64_t now = t_;
   std::int64_t last_ms = t_ - 2 * kHour;  // the newest explicit ID's millisecond
   std::int64_t seq = 0;
-  auto w = std::make_unique<StreamWindow>(
-      StreamWindowOptions{kKey, std::chrono::milliseconds(kHour), "reason", 7, 8});
+  auto w = std::make_unique<StreamWindow>(Options(7));
   const auto brute = [&] {
     const redis::Reply r = redis_.Command(
         {"XRANGE", kKey, std::to_string(std::max<std::int64_t>(0, now - kHour + 1)), "+"});
@@ -473,8 +534,7 @@ TEST_F(StreamWindowTest, MatchesABruteForceCountAfterEveryStep) {
       now += pick(0, 15 * 60 * 1000);
       what = "time passes";
     } else {
-      w = std::make_unique<StreamWindow>(
-          StreamWindowOptions{kKey, std::chrono::milliseconds(kHour), "reason", 7, 8});
+      w = std::make_unique<StreamWindow>(Options(7));
       what = "exporter restart";
     }
     history += std::to_string(step) + ": " + what + "\n";
