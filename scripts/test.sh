@@ -44,7 +44,8 @@ echo "== libFuzzer targets (clang), ${QST_FUZZ_SECONDS:-8} s each"
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   CC=clang-14 CXX=clang++-14 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DQST_FUZZ=ON -DQST_BUILD_TESTS=OFF -DQST_BUILD_BENCH=OFF -DQST_WERROR=OFF >/dev/null
-  targets=(fuzz_resp_to_metrics fuzz_text_inputs fuzz_http_request fuzz_escaping fuzz_targets_file)
+  targets=(fuzz_resp_to_metrics fuzz_resp_limiter fuzz_text_inputs fuzz_http_request fuzz_escaping
+    fuzz_targets_file)
   cmake --build build/fuzz -j "$jobs" --target "${targets[@]}"
   for t in "${targets[@]}"; do
     # New inputs go to build/fuzz/corpus; the committed corpus is read only.
