@@ -71,7 +71,6 @@ class RespLimiter {
   // While eliding: the depth of the elided array (0: none, or a bulk only),
   // the bytes dropped so far and why ('L' too large, 'B' over the budget).
   std::size_t skip_root_ = 0;
-  bool skipping_ = false;
   std::uint64_t skipped_ = 0;
   char skip_why_ = 'L';
 };
