@@ -9,6 +9,7 @@ packages=(
   # build
   cmake ninja-build g++ pkg-config git dpkg-dev
   libhiredis-dev prometheus-cpp-dev libboost1.81-dev libcivetweb-dev libcli11-dev libsystemd-dev libyaml-cpp-dev
+  libssl-dev libcrypt-dev openssl
   # tests
   libgtest-dev libbenchmark-dev redis-server redis-tools prometheus prometheus-alertmanager python3 jsonnet
   python3-prometheus-client python3-yaml python3-redis systemd

@@ -31,6 +31,7 @@ echo "== ThreadSanitizer build: the concurrency tests"
   export TSAN_OPTIONS=halt_on_error=1:exitcode=66:second_deadlock_stack=1
   concurrency='SingleFlight|Concurrent|Frozen|Target\.|Http\.(ConnectionCaps|KeepAlive|Gzip|Sighup|Watchdog)'
   concurrency+='|Binary\.(Sigterm|ADeadline|ScrapeTimeout)|RedisFailure'
+  concurrency+='|WebConfigTest\.(TlsAndBasicAuth|SighupReloads)'
   cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQST_TSAN=ON \
     -DQST_BUILD_TESTS=ON >/dev/null
   cmake --build build/tsan -j "$jobs" --target quantum_safety_exporter quantum_safety_sim \
@@ -45,7 +46,7 @@ echo "== libFuzzer targets (clang), ${QST_FUZZ_SECONDS:-8} s each"
   CC=clang-14 CXX=clang++-14 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DQST_FUZZ=ON -DQST_BUILD_TESTS=OFF -DQST_BUILD_BENCH=OFF -DQST_WERROR=OFF >/dev/null
   targets=(fuzz_resp_to_metrics fuzz_resp_limiter fuzz_text_inputs fuzz_http_request fuzz_escaping
-    fuzz_targets_file)
+    fuzz_targets_file fuzz_web_config)
   cmake --build build/fuzz -j "$jobs" --target "${targets[@]}"
   for t in "${targets[@]}"; do
     # New inputs go to build/fuzz/corpus; the committed corpus is read only.

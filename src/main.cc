@@ -16,6 +16,8 @@
 #include "http/landing_page.h"
 #include "http/server.h"
 #include "http/watchdog.h"
+#include "http/web_config.h"
+#include "http/web_security.h"
 #include "util/clock.h"
 #include "util/duration.h"
 #include "util/log.h"
@@ -73,6 +75,38 @@ std::size_t FitConnectionsToFileLimit(std::size_t wanted, qst::Logger& log) {
   return fit;
 }
 
+// --web.config.file read and checked whole: certificates and keys loaded,
+// hashes checked. Empty path: plain HTTP, no authentication.
+qst::Result<std::shared_ptr<const qst::http::WebSecurity>, std::string> LoadWebSecurity(
+    const std::string& path) {
+  if (path.empty()) return qst::http::WebSecurity::Build({});
+  auto config = qst::http::LoadWebConfig(path);
+  if (!config.ok()) return config.error();
+  auto security = qst::http::WebSecurity::Build(*config);
+  if (!security.ok()) return "--web.config.file " + path + ": " + security.error();
+  return security;
+}
+
+// SIGHUP: the web config is read again; a file that does not load keeps the
+// settings in force, and the log says why.
+void ReloadWebConfig(const std::string& path, qst::http::Server& server, qst::Logger& log) {
+  if (path.empty()) {
+    log.Info("SIGHUP received: no --web.config.file to reload; still serving");
+    return;
+  }
+  auto security = LoadWebSecurity(path);
+  if (!security.ok()) {
+    log.Error("SIGHUP: cannot reload --web.config.file; keeping the settings in force",
+              {{"err", security.error()}});
+    return;
+  }
+  server.SetSecurity(*security);
+  log.Info("SIGHUP: reloaded --web.config.file",
+           {{"file", path},
+            {"tls", (*security)->tls() != nullptr ? "on" : "off"},
+            {"basic_auth", (*security)->auth_required() ? "on" : "off"}});
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -106,6 +140,11 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   qst::Logger log(cfg.log_level, cfg.log_format);
+  auto security = LoadWebSecurity(cfg.web_config_file);
+  if (!security.ok()) {
+    std::fprintf(stderr, "quantum_safety_exporter: %s\n", security.error().c_str());
+    return 2;
+  }
   qst::SystemClock clock;
   const qst::collectors::TargetOptions shared{{}, cfg.redis_timeout, build};
   qst::collectors::TargetSet targets(shared, cfg.DefaultTarget(), cfg.targets, clock, log);
@@ -132,6 +171,7 @@ int main(int argc, char** argv) {
   web.max_connections_per_client = cfg.max_connections_per_client;
   web.request_timeout = cfg.request_timeout;
   web.idle_timeout = cfg.idle_timeout;
+  web.security = *security;
   auto server = qst::http::Server::Start(web, std::move(handlers), log);
   if (!server.ok()) {
     log.Error("cannot start the HTTP server", {{"err", server.error()}});
@@ -144,6 +184,8 @@ int main(int argc, char** argv) {
                          {"telemetry_path", cfg.telemetry_path},
                          {"redis", cfg.redis.Redacted()},
                          {"targets", std::to_string(cfg.targets.size())},
+                         {"tls", (*security)->tls() != nullptr ? "on" : "off"},
+                         {"basic_auth", (*security)->auth_required() ? "on" : "off"},
                          {"key_prefix", cfg.key_prefix},
                          {"rate_window", qst::FormatDuration(cfg.rate_window)},
                          {"version", build.version}});
@@ -157,7 +199,7 @@ int main(int argc, char** argv) {
   qst::http::ServingWatchdog watchdog(**server, systemd, log, kWatchdogBound);
   int sig = -1;
   while (sig < 0 || sig == SIGHUP) {
-    if (sig == SIGHUP) log.Info("SIGHUP received: nothing to reload; still serving");
+    if (sig == SIGHUP) ReloadWebConfig(cfg.web_config_file, **server, log);
     sig = -1;
     if (auto interval = systemd.watchdog_interval()) {
       const timespec ts{static_cast<time_t>(interval->count() / 1000),

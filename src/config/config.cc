@@ -30,6 +30,7 @@ struct Raw {
   std::string log_level = "info";
   std::string log_format = "logfmt";
   std::string config_file;
+  std::string web_config_file;
 };
 
 Result<Config, std::string> Validate(const Raw& raw) {
@@ -98,6 +99,7 @@ Result<Config, std::string> Validate(const Raw& raw) {
     c.config_file = raw.config_file;
     c.targets = std::move(*targets);
   }
+  c.web_config_file = raw.web_config_file;
   return c;
 }
 
@@ -133,6 +135,10 @@ ParseResult Parse(const std::vector<std::string>& argv, const collectors::BuildI
                  "An idle connection is closed after this without a request")
       ->envname("QSE_WEB_IDLE_TIMEOUT")
       ->capture_default_str();
+  app.add_option("--web.config.file", raw.web_config_file,
+                 "TLS, basic authentication and headers for these endpoints (the Prometheus "
+                 "exporters' web config format); reloaded on SIGHUP")
+      ->envname("QSE_WEB_CONFIG_FILE");
   app.add_option("--redis.addr", raw.redis_addr,
                  "Redis: redis://[user:password@]host:port/db or unix:///path")
       ->envname("QSE_REDIS_ADDR")

@@ -22,6 +22,9 @@ struct Config {
   std::size_t max_connections_per_client = 256;
   std::chrono::milliseconds request_timeout{10000};
   std::chrono::milliseconds idle_timeout{60000};
+  // --web.config.file; empty: plain HTTP, no authentication. Read by main
+  // (http/web_config.h), at start and on SIGHUP.
+  std::string web_config_file;
   redis::Address redis;
   std::chrono::milliseconds redis_timeout{2000};
   std::string key_prefix = "quantum:";

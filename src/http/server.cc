@@ -3,6 +3,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -14,10 +15,12 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <variant>
 
 #include "http/gzip.h"
 #include "http/listen_address.h"
 #include "http/request.h"
+#include "http/web_security.h"
 
 namespace qst::http {
 namespace {
@@ -62,7 +65,8 @@ std::chrono::milliseconds ScrapeBudget(const char* header, std::chrono::millisec
 class Server::Impl {
  public:
   Impl(ServerOptions options, Handlers handlers, Logger& log)
-      : options_(std::move(options)),
+      : security_(options.security ? options.security : *WebSecurity::Build({})),
+        options_(std::move(options)),
         handlers_(std::move(handlers)),
         log_(log),
         acceptor_(ioc_),
@@ -88,6 +92,14 @@ class Server::Impl {
   void EndAnswer() { --answering_; }
   void Shutdown(std::chrono::milliseconds grace);
   void StopAccepting();
+  std::shared_ptr<const WebSecurity> security() const {
+    std::lock_guard<std::mutex> lock(security_mu_);
+    return security_;
+  }
+  void SetSecurity(std::shared_ptr<const WebSecurity> s) {
+    std::lock_guard<std::mutex> lock(security_mu_);
+    security_ = std::move(s);
+  }
   bool Responsive(std::chrono::milliseconds within);
 
  private:
@@ -97,6 +109,8 @@ class Server::Impl {
   // so no exception ends the thread that owns every connection.
   void RunIo();
 
+  mutable std::mutex security_mu_;
+  std::shared_ptr<const WebSecurity> security_;  // guarded by security_mu_
   ServerOptions options_;
   Handlers handlers_;
   Logger& log_;
@@ -127,9 +141,10 @@ namespace {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, asio::ip::address client, Server::Impl& server)
-      : stream_(std::move(socket)),
+      : stream_(std::in_place_index<0>, std::move(socket)),
         client_(std::move(client)),
         server_(server),
+        security_(server.security()),
         buffer_(server.options().max_header_bytes + kFirstRead) {}
   ~Session() {
     if (answer_pending_) server_.EndAnswer();
@@ -138,11 +153,19 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  void WaitForRequest();
+  // TLS first when the web config asks for it, then requests.
+  void Start();
 
  private:
+  using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+  void DetectTls();
+  void Handshake();
+  void WaitForRequest();
   void ReadRequest();
   void OnRequest(beast::error_code ec);
+  void Authorized();
+  void Unauthorized();
   void Collect(const Route& route, Deadline deadline);
   void Landing();
   void Answer(http::Answer answer, const char* type);
@@ -150,9 +173,21 @@ class Session : public std::enable_shared_from_this<Session> {
             const std::vector<std::pair<std::string, std::string>>& headers);
   void Close();
 
-  beast::tcp_stream stream_;
+  // The socket, plain or in TLS once the handshake starts.
+  beast::tcp_stream& Tcp() {
+    return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); },
+                      stream_);
+  }
+  template <typename Fn>
+  void WithStream(Fn&& fn) {
+    std::visit(std::forward<Fn>(fn), stream_);
+  }
+
+  std::variant<beast::tcp_stream, TlsStream> stream_;
   asio::ip::address client_;
   Server::Impl& server_;
+  // The web config when the connection came: its TLS context lives as long.
+  std::shared_ptr<const WebSecurity> security_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::empty_body>> parser_;
   std::shared_ptr<bhttp::response<bhttp::string_body>> response_;
@@ -164,15 +199,53 @@ class Session : public std::enable_shared_from_this<Session> {
   bool answer_pending_ = false;  // handed to the handler pool, not written yet
 };
 
+void Session::Start() {
+  if (security_->tls() != nullptr) return DetectTls();
+  WaitForRequest();
+}
+
+// A client speaking plain HTTP to the TLS port is told so (as Go's servers
+// answer), not left with a failed handshake.
+void Session::DetectTls() {
+  Tcp().expires_after(server_.options().request_timeout);
+  beast::async_detect_ssl(
+      std::get<0>(stream_), buffer_, [self = shared_from_this()](beast::error_code ec, bool tls) {
+        if (ec) return self->Close();
+        if (tls) return self->Handshake();
+        self->keep_alive_ = false;
+        self->Send(400, kTextType, "Client sent an HTTP request to an HTTPS server.\n", {});
+      });
+}
+
+void Session::Handshake() {
+  // Out of the variant before it changes alternative (which destroys it).
+  beast::tcp_stream plain(std::move(std::get<0>(stream_)));
+  stream_.emplace<TlsStream>(std::move(plain), *security_->tls());
+  Tcp().expires_after(server_.options().request_timeout);
+  std::get<TlsStream>(stream_).async_handshake(
+      asio::ssl::stream_base::server, buffer_.data(),
+      [self = shared_from_this()](beast::error_code ec, std::size_t used) {
+        if (ec) {
+          self->server_.log().Debug("TLS handshake failed",
+                                    {{"client", self->client_.to_string()}, {"err", ec.message()}});
+          return self->Close();
+        }
+        self->buffer_.consume(used);
+        self->WaitForRequest();
+      });
+}
+
 void Session::WaitForRequest() {
   if (buffer_.size() > 0) return ReadRequest();  // pipelined: already here
-  stream_.expires_after(server_.options().idle_timeout);
-  stream_.async_read_some(buffer_.prepare(kFirstRead),
-                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                            if (ec) return self->Close();
-                            self->buffer_.commit(n);
-                            self->ReadRequest();
-                          });
+  Tcp().expires_after(server_.options().idle_timeout);
+  WithStream([this](auto& s) {
+    s.async_read_some(buffer_.prepare(kFirstRead),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                        if (ec) return self->Close();
+                        self->buffer_.commit(n);
+                        self->ReadRequest();
+                      });
+  });
 }
 
 void Session::ReadRequest() {
@@ -180,10 +253,12 @@ void Session::ReadRequest() {
   parser_->header_limit(static_cast<std::uint32_t>(server_.options().max_header_bytes));
   // The whole request within request_timeout of its first byte, however
   // slowly it trickles in.
-  stream_.expires_after(server_.options().request_timeout);
-  bhttp::async_read(
-      stream_, buffer_, *parser_,
-      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRequest(ec); });
+  Tcp().expires_after(server_.options().request_timeout);
+  WithStream([this](auto& s) {
+    bhttp::async_read(
+        s, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRequest(ec); });
+  });
 }
 
 void Session::OnRequest(beast::error_code ec) {
@@ -202,6 +277,34 @@ void Session::OnRequest(beast::error_code ec) {
   }
   keep_alive_ = req.keep_alive() && ++requests_ < server_.options().max_requests_per_connection &&
                 !server_.stopping();
+  // Every endpoint needs the credentials when users are configured. A
+  // password not seen before is checked by bcrypt on the handler pool: tens
+  // of milliseconds on purpose, which the I/O thread must not spend.
+  const auto security = server_.security();
+  const std::string authorization(req[bhttp::field::authorization]);
+  switch (security->Quick(authorization)) {
+    case WebSecurity::Check::kAllowed:
+      return Authorized();
+    case WebSecurity::Check::kDenied:
+      return Unauthorized();
+    case WebSecurity::Check::kNeedsHashing:
+      break;
+  }
+  asio::post(server_.workers(), [self = shared_from_this(), security, authorization] {
+    const bool ok = security->Verify(authorization);
+    asio::post(self->Tcp().get_executor(), [self, ok] {
+      if (ok) return self->Authorized();
+      self->Unauthorized();
+    });
+  });
+}
+
+void Session::Unauthorized() {
+  Send(401, kTextType, "Unauthorized\n", {{"WWW-Authenticate", "Basic"}});
+}
+
+void Session::Authorized() {
+  const auto& req = parser_->get();
   const RequestView view{std::string(req.method_string()), std::string(req.target()),
                          req.version()};
   const Route route = RouteRequest(view, server_.options().telemetry_path);
@@ -258,8 +361,9 @@ void Session::Collect(const Route& route, Deadline deadline) {
   }
   const char* type = a.status == 200 ? kMetricsType : kTextType;
   try {
-    asio::post(stream_.get_executor(), [self = shared_from_this(), a = std::move(a),
-                                        type]() mutable { self->Answer(std::move(a), type); });
+    asio::post(Tcp().get_executor(), [self = shared_from_this(), a = std::move(a), type]() mutable {
+      self->Answer(std::move(a), type);
+    });
   } catch (...) {
     // Out of memory: the connection closes unanswered when its last
     // reference goes.
@@ -301,13 +405,14 @@ void Session::Send(int status, const char* type, std::string body,
   res.set(bhttp::field::content_type, type);
   res.set(bhttp::field::cache_control, "no-store");
   res.set("X-Content-Type-Options", "nosniff");
+  for (const auto& [name, value] : server_.security()->headers()) res.set(name, value);
   for (const auto& [name, value] : headers) res.set(name, value);
   if (gzip_) res.set(bhttp::field::vary, "Accept-Encoding");
   res.body() = std::move(body);
   res.keep_alive(keep_alive_);
   res.prepare_payload();
   // A client that does not read its answer is cut off like a slow request.
-  stream_.expires_after(server_.options().request_timeout);
+  Tcp().expires_after(server_.options().request_timeout);
   auto done = [self = shared_from_this()](beast::error_code ec, std::size_t) {
     if (self->answer_pending_) {
       self->answer_pending_ = false;
@@ -320,15 +425,16 @@ void Session::Send(int status, const char* type, std::string body,
     // The headers only. (A HEAD of a scrape path does not collect, so its
     // Content-Length is 0; for the other paths it is the GET's.)
     head_writer_.emplace(res);
-    return bhttp::async_write_header(stream_, *head_writer_, std::move(done));
+    return WithStream(
+        [&](auto& s) { bhttp::async_write_header(s, *head_writer_, std::move(done)); });
   }
-  bhttp::async_write(stream_, res, std::move(done));
+  WithStream([&](auto& s) { bhttp::async_write(s, res, std::move(done)); });
 }
 
 void Session::Close() {
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream_.socket().close(ignored);
+  Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
+  Tcp().socket().close(ignored);
 }
 
 }  // namespace
@@ -437,7 +543,7 @@ void Server::Impl::Admit(tcp::socket socket) {
     ++open_;
     ++mine;
   }
-  std::make_shared<Session>(std::move(socket), client, *this)->WaitForRequest();
+  std::make_shared<Session>(std::move(socket), client, *this)->Start();
 }
 
 void Server::Impl::Release(const asio::ip::address& client) {
@@ -462,6 +568,10 @@ Result<std::unique_ptr<Server>, std::string> Server::Start(ServerOptions options
 std::vector<int> Server::ports() const { return {impl_->port()}; }
 
 void Server::Shutdown(std::chrono::milliseconds grace) { impl_->Shutdown(grace); }
+
+void Server::SetSecurity(std::shared_ptr<const WebSecurity> security) {
+  impl_->SetSecurity(std::move(security));
+}
 
 bool Server::Responsive(std::chrono::milliseconds within) { return impl_->Responsive(within); }
 

@@ -18,6 +18,8 @@
 
 namespace qst::http {
 
+class WebSecurity;
+
 using Deadline = std::chrono::steady_clock::time_point;
 
 struct ServerOptions {
@@ -40,6 +42,9 @@ struct ServerOptions {
   std::size_t max_header_bytes = 8192;
   // Requests on one keep-alive connection; it is closed after the last.
   std::size_t max_requests_per_connection = 1000;
+  // TLS, basic authentication and extra headers (--web.config.file); null:
+  // plain HTTP, open to all. Server::SetSecurity replaces it.
+  std::shared_ptr<const WebSecurity> security;
 };
 
 // An answer a handler chose: status, body (text), and extra headers.
@@ -86,6 +91,10 @@ class Server {
   // Whether the I/O thread runs a no-op within `within` (the watchdog's
   // check of the serving path).
   bool Responsive(std::chrono::milliseconds within);
+
+  // From now on: new connections use its TLS context, every request its
+  // users and headers (a reload of --web.config.file). Thread-safe.
+  void SetSecurity(std::shared_ptr<const WebSecurity> security);
 
   // Stops accepting connections, then waits at most `grace` for the answers
   // being collected to be written. Interrupt the targets first, so that no
