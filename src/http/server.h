@@ -3,7 +3,8 @@
 // (Boost.Beast): one I/O thread owns every connection, so idle and slow
 // clients cost memory, not threads; handlers that collect run on a small pool
 // and never block past the scrape's deadline. Exceptions never escape a
-// handler (each is answered with 500).
+// handler (each is answered with 500). With a WebSecurity (--web.config.file)
+// connections speak TLS and requests need basic-auth credentials.
 #pragma once
 
 #include <chrono>

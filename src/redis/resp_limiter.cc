@@ -27,46 +27,54 @@ std::optional<std::int64_t> ParseLength(std::string_view s, std::int64_t max) {
 
 std::optional<std::string> RespLimiter::Feed(std::string_view in, std::string& out) {
   while (!in.empty()) {
-    if (mode_ == Mode::kHeader) {
-      const std::size_t nl = in.find('\n');
-      const std::size_t take = nl == std::string_view::npos ? in.size() : nl + 1;
-      if (line_.size() + take > kMaxLine) return std::string("a RESP line longer than 64 KiB");
-      line_.append(in.substr(0, take));
-      in.remove_prefix(take);
-      if (nl == std::string_view::npos) continue;
-      if (line_.size() < 3 || line_[line_.size() - 2] != '\r') {
-        return std::string("a RESP line that does not end in CRLF");
-      }
-      if (auto err = OnHeader(out)) return err;
-      line_.clear();
-      continue;
-    }
-    const auto take =
-        static_cast<std::size_t>(std::min<std::int64_t>(remaining_, std::int64_t(in.size())));
-    const std::string_view chunk = in.substr(0, take);
-    // The payload's last two bytes must be CRLF: checked here for skipped
-    // payloads, by hiredis for passed ones.
-    if (mode_ == Mode::kSkip) {
-      for (std::int64_t i = std::max<std::int64_t>(0, remaining_ - 2); i < std::int64_t(take);
-           ++i) {
-        if (chunk[static_cast<std::size_t>(i)] != (remaining_ - i == 2 ? '\r' : '\n')) {
-          return std::string("a RESP bulk string that does not end in CRLF");
-        }
-      }
-    }
-    if (mode_ == Mode::kPass) {
-      out.append(chunk);
-    } else if (skip_root_ != 0) {
-      skipped_ += take;
-    }
-    remaining_ -= std::int64_t(take);
-    in.remove_prefix(take);
-    if (remaining_ > 0) continue;
-    const bool lone_bulk = mode_ == Mode::kSkip && skip_root_ == 0;
-    mode_ = Mode::kHeader;
-    if (lone_bulk) EmitMarker(skip_why_, out);
-    EndElement(out);
+    auto err = mode_ == Mode::kHeader ? FeedLine(in, out) : FeedPayload(in, out);
+    if (err) return err;
   }
+  return std::nullopt;
+}
+
+// Gathers a header line; a whole one starts an element.
+std::optional<std::string> RespLimiter::FeedLine(std::string_view& in, std::string& out) {
+  const std::size_t nl = in.find('\n');
+  const std::size_t take = nl == std::string_view::npos ? in.size() : nl + 1;
+  if (line_.size() + take > kMaxLine) return std::string("a RESP line longer than 64 KiB");
+  line_.append(in.substr(0, take));
+  in.remove_prefix(take);
+  if (nl == std::string_view::npos) return std::nullopt;
+  if (line_.size() < 3 || line_[line_.size() - 2] != '\r') {
+    return std::string("a RESP line that does not end in CRLF");
+  }
+  auto err = OnHeader(out);
+  line_.clear();
+  return err;
+}
+
+// Passes or skips a bulk string's payload (with its CRLF).
+std::optional<std::string> RespLimiter::FeedPayload(std::string_view& in, std::string& out) {
+  const auto take =
+      static_cast<std::size_t>(std::min<std::int64_t>(remaining_, std::int64_t(in.size())));
+  const std::string_view chunk = in.substr(0, take);
+  // The payload's last two bytes must be CRLF: checked here for skipped
+  // payloads, by hiredis for passed ones.
+  if (mode_ == Mode::kSkip) {
+    for (std::int64_t i = std::max<std::int64_t>(0, remaining_ - 2); i < std::int64_t(take); ++i) {
+      if (chunk[static_cast<std::size_t>(i)] != (remaining_ - i == 2 ? '\r' : '\n')) {
+        return std::string("a RESP bulk string that does not end in CRLF");
+      }
+    }
+  }
+  if (mode_ == Mode::kPass) {
+    out.append(chunk);
+  } else if (skip_root_ != 0) {
+    skipped_ += take;
+  }
+  remaining_ -= std::int64_t(take);
+  in.remove_prefix(take);
+  if (remaining_ > 0) return std::nullopt;
+  const bool lone_bulk = mode_ == Mode::kSkip && skip_root_ == 0;
+  mode_ = Mode::kHeader;
+  if (lone_bulk) EmitMarker(skip_why_, out);
+  EndElement(out);
   return std::nullopt;
 }
 

@@ -51,6 +51,8 @@ class RespLimiter {
   };
   enum class Mode { kHeader, kPass, kSkip };
 
+  std::optional<std::string> FeedLine(std::string_view& in, std::string& out);
+  std::optional<std::string> FeedPayload(std::string_view& in, std::string& out);
   std::optional<std::string> OnHeader(std::string& out);
   std::optional<std::string> OnBulkHeader(std::int64_t n, std::string& out);
   std::optional<std::string> OnArrayHeader(std::int64_t n, std::string& out);
