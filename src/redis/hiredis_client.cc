@@ -203,7 +203,18 @@ Error HiredisClient::Fail(ErrorKind kind, std::string message) {
   return Error{kind, std::move(message)};
 }
 
-std::optional<Error> HiredisClient::EnsureConnected(Deadline deadline) {
+HiredisClient::Bound HiredisClient::BoundFor(Deadline deadline) const {
+  const Deadline own = clock_.Monotonic() + options_.timeout;
+  return own < deadline ? Bound{own, true} : Bound{deadline, false};
+}
+
+Error HiredisClient::TimedOut(const Bound& bound) const {
+  if (!bound.configured) return {ErrorKind::kTimeout, "Redis did not answer in time"};
+  return {ErrorKind::kTimeout, "Redis did not answer within --redis.timeout (" +
+                                   std::to_string(options_.timeout.count()) + "ms)"};
+}
+
+std::optional<Error> HiredisClient::EnsureConnected(const Bound& bound) {
   if (interrupted_) return Error{ErrorKind::kIo, kInterrupted};
   if (ctx_) return std::nullopt;
   const auto now = clock_.Monotonic();
@@ -212,35 +223,41 @@ std::optional<Error> HiredisClient::EnsureConnected(Deadline deadline) {
     return Error{ErrorKind::kBackoff, "waiting before reconnecting after a failed connect (up to " +
                                           std::to_string(backoff_.count()) + "ms)"};
   }
-  if (deadline <= now) return Error{ErrorKind::kTimeout, "no time left to connect"};
+  if (bound.at <= now) return Error{ErrorKind::kTimeout, "no time left to connect"};
   ++connect_attempts_;
-  std::optional<Error> err = Connect(deadline);
-  if (err) {
+  std::optional<Error> err = Connect(bound);
+  // Back off only after Redis failed: a connect cut short by the caller's
+  // own budget (a scrape with little time left) says nothing about Redis,
+  // and backing off would make the exporter cause its own outages.
+  if (err && !(err->kind == ErrorKind::kTimeout && !bound.configured)) {
     backoff_ = backoff_.count() == 0 ? options_.backoff_initial
                                      : std::min(backoff_ * 2, options_.backoff_max);
     next_attempt_ = clock_.Monotonic() + backoff_;
-    return err;
   }
+  if (err) return err;
   backoff_ = milliseconds(0);
   return std::nullopt;
 }
 
-std::optional<Error> HiredisClient::Connect(Deadline deadline) {
-  const auto left = duration_cast<milliseconds>(deadline - clock_.Monotonic());
-  if (left <= milliseconds(0)) return Error{ErrorKind::kTimeout, "no time left to connect"};
-  const timeval tv = ToTimeval(std::min(left, options_.timeout));
+std::optional<Error> HiredisClient::Connect(const Bound& bound) {
+  const auto left = duration_cast<milliseconds>(bound.at - clock_.Monotonic());
+  if (left <= milliseconds(0)) return TimedOut(bound);
+  const timeval tv = ToTimeval(left);
   const Address& a = options_.address;
   ContextPtr ctx(a.kind == Address::Kind::kUnix
                      ? redisConnectUnixWithTimeout(a.path.c_str(), tv)
                      : redisConnectWithTimeout(a.host.c_str(), a.port, tv));
   if (!ctx) return Error{ErrorKind::kConnect, "out of memory allocating a Redis context"};
   if (ctx->err != 0) {
+    // hiredis reports a connect that ran out of time as an I/O error.
+    const bool timed_out = std::strstr(ctx->errstr, "timed out") != nullptr;
+    if (timed_out) return TimedOut(bound);
     return Error{ErrorKind::kConnect, "connecting to " + a.Redacted() + ": " + ctx->errstr};
   }
   if (a.kind == Address::Kind::kTcp) redisEnableKeepAlive(ctx.get());
-  // From here on the socket is driven with poll() against the deadline (see
-  // Execute): make it non-blocking, and tell hiredis so, so that a would-block
-  // is "try again", not an error.
+  // From here on the socket is driven with poll() against the bound (see
+  // RoundTrip): make it non-blocking, and tell hiredis so, so that a
+  // would-block is "try again", not an error.
   const int fl = ::fcntl(ctx->fd, F_GETFL);
   if (fl < 0 || ::fcntl(ctx->fd, F_SETFL, fl | O_NONBLOCK) < 0) {
     return Error{ErrorKind::kConnect, "cannot make the Redis socket non-blocking"};
@@ -249,38 +266,45 @@ std::optional<Error> HiredisClient::Connect(Deadline deadline) {
   ctx->reader->fn = &kReplyBuilder;
   ctx_ = std::move(ctx);
   limiter_ = RespLimiter(options_.reply_limits);
+  if (auto err = Hello(bound)) return err;
+  log_.Info("connected to Redis", {{"addr", a.Redacted()}});
+  return std::nullopt;
+}
 
+// AUTH and SELECT, within the connect's own bound: one step with the connect.
+std::optional<Error> HiredisClient::Hello(const Bound& bound) {
+  const Address& a = options_.address;
   std::vector<Command> hello;
   if (!a.password.empty()) {
     hello.push_back(a.user.empty() ? Command{"AUTH", a.password}
                                    : Command{"AUTH", a.user, a.password});
   }
   if (a.db != 0) hello.push_back({"SELECT", std::to_string(a.db)});
-  if (!hello.empty()) {
-    auto replies = Execute(hello, deadline);
-    if (!replies.ok()) return replies.error();
-    for (const Reply& r : *replies) {
-      if (r.is_error()) {
-        ctx_.reset();
-        return Error{ErrorKind::kAuth, "Redis refused AUTH/SELECT: " + r.str()};
-      }
+  if (hello.empty()) return std::nullopt;
+  auto replies = RoundTrip(hello, bound);
+  if (!replies.ok()) return replies.error();
+  for (const Reply& r : *replies) {
+    if (r.is_error()) {
+      ctx_.reset();
+      return Error{ErrorKind::kAuth, "Redis refused AUTH/SELECT: " + r.str()};
     }
   }
-  log_.Info("connected to Redis", {{"addr", a.Redacted()}});
   return std::nullopt;
 }
 
-std::optional<Error> HiredisClient::WaitReady(short events, Deadline deadline) {
+std::optional<Error> HiredisClient::WaitReady(short events, const Bound& bound) {
   if (interrupted_) return Fail(ErrorKind::kIo, kInterrupted);
-  const auto left = duration_cast<milliseconds>(deadline - clock_.Monotonic());
-  if (left <= milliseconds(0)) return Fail(ErrorKind::kTimeout, "Redis did not answer in time");
+  const auto left = duration_cast<milliseconds>(bound.at - clock_.Monotonic());
+  if (left <= milliseconds(0)) {
+    ctx_.reset();
+    return TimedOut(bound);
+  }
   pollfd p[2] = {{ctx_->fd, events, 0}, {wake_fd_, POLLIN, 0}};
   const int n = ::poll(p, wake_fd_ >= 0 ? 2 : 1,
-                       static_cast<int>(std::min<std::int64_t>(left.count(), 60000)));
+                       static_cast<int>(std::min<std::int64_t>(left.count() + 1, 60000)));
   if (interrupted_) return Fail(ErrorKind::kIo, kInterrupted);
-  if (n == 0) return Fail(ErrorKind::kTimeout, "Redis did not answer in time");
   if (n < 0 && errno != EINTR) return Fail(ErrorKind::kIo, "poll failed");
-  return std::nullopt;  // ready, or a signal: the caller's loop polls again
+  return std::nullopt;  // ready, a signal or time up: the caller's loop polls again
 }
 
 std::optional<Error> HiredisClient::ReadError() {
@@ -301,7 +325,14 @@ Result<std::vector<Reply>, Error> HiredisClient::Execute(const std::vector<Comma
   if (clock_.Monotonic() >= deadline) {
     return Error{ErrorKind::kTimeout, "no time left for Redis in this scrape"};
   }
-  if (auto err = EnsureConnected(deadline)) return *err;
+  // Each step (connecting with AUTH and SELECT; the round trip) gets
+  // --redis.timeout, cut short by the caller's deadline.
+  if (auto err = EnsureConnected(BoundFor(deadline))) return *err;
+  return RoundTrip(commands, BoundFor(deadline));
+}
+
+Result<std::vector<Reply>, Error> HiredisClient::RoundTrip(const std::vector<Command>& commands,
+                                                           const Bound& bound) {
   ++round_trips_;
   std::vector<const char*> argv;
   std::vector<std::size_t> argvlen;
@@ -318,11 +349,11 @@ Result<std::vector<Reply>, Error> HiredisClient::Execute(const std::vector<Comma
     }
     limiter_.Expect(!cmd.empty() && strcasecmp(cmd[0].c_str(), "EXEC") == 0);
   }
-  // Drive the socket by hand, polling with what is left of the deadline
-  // before every write and read: a socket timeout would apply per read(),
-  // and a server trickling a large reply could stretch the total past it.
+  // Drive the socket by hand, polling with what is left of the bound before
+  // every write and read: a socket timeout would apply per read(), and a
+  // server trickling a large reply could stretch the total past it.
   for (int done = 0; !done;) {
-    if (auto err = WaitReady(POLLOUT, deadline)) return *err;
+    if (auto err = WaitReady(POLLOUT, bound)) return *err;
     if (redisBufferWrite(ctx_.get(), &done) != REDIS_OK) return *ReadError();
   }
   std::vector<Reply> replies;
@@ -335,7 +366,7 @@ Result<std::vector<Reply>, Error> HiredisClient::Execute(const std::vector<Comma
       replies.push_back(std::move(*reply));
       continue;
     }
-    if (auto err = WaitReady(POLLIN, deadline)) return *err;
+    if (auto err = WaitReady(POLLIN, bound)) return *err;
     if (auto err = ReadSome()) return *err;
   }
   return replies;

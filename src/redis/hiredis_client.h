@@ -27,8 +27,9 @@ Reply FromHiredis(const redisReply& reply);
 
 struct ClientOptions {
   Address address;
-  // Upper bound for connecting and for each round trip; a scrape's own
-  // deadline may cut it shorter.
+  // Upper bound for connecting (with AUTH and SELECT) and for each round
+  // trip; a scrape's own deadline may cut it shorter. Only a connect that
+  // fails within this bound backs off.
   std::chrono::milliseconds timeout{2000};
   std::chrono::milliseconds backoff_initial{250};
   std::chrono::milliseconds backoff_max{10000};
@@ -60,11 +61,24 @@ class HiredisClient final : public Client {
   };
   using ContextPtr = std::unique_ptr<redisContext, ContextDeleter>;
 
-  std::optional<Error> EnsureConnected(Deadline deadline);
-  std::optional<Error> Connect(Deadline deadline);
+  // When a wait must end, and whether that is --redis.timeout (Redis is
+  // slow: a Redis failure) or the caller's deadline (the scrape ran out).
+  struct Bound {
+    Deadline at;
+    bool configured;
+  };
+  Bound BoundFor(Deadline deadline) const;
+  Error TimedOut(const Bound& bound) const;
+
+  std::optional<Error> EnsureConnected(const Bound& bound);
+  std::optional<Error> Connect(const Bound& bound);
+  std::optional<Error> Hello(const Bound& bound);
+  Result<std::vector<Reply>, Error> RoundTrip(const std::vector<Command>& commands,
+                                              const Bound& bound);
   Error Fail(ErrorKind kind, std::string message);  // drops the connection
-  // Waits until the socket can take `events` (POLLIN/POLLOUT) or the deadline.
-  std::optional<Error> WaitReady(short events, Deadline deadline);
+  // Waits until the socket can take `events` (POLLIN/POLLOUT), or fails at
+  // the bound (dropping the connection).
+  std::optional<Error> WaitReady(short events, const Bound& bound);
   std::optional<Error> ReadError();  // classifies ctx_->err, drops the connection
   // Reads what the socket has, through limiter_ into hiredis' reader.
   std::optional<Error> ReadSome();

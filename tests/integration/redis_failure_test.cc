@@ -110,6 +110,63 @@ TEST(RedisFailure, StalledRedisAnswersWithinTheDeadline) {
   EXPECT_EQ(Value(out, "quantum_safety_faults_last_1h"), BasicFixture::kFaultsLastHour);
 }
 
+// --redis.timeout bounds each round trip, not only the connect: a frozen
+// Redis costs a scrape with a long budget the configured 200 ms, not the
+// budget (it took 9.5 s before).
+TEST(RedisFailure, TheRedisTimeoutBoundsEachRoundTrip) {
+  RedisServer redis;
+  Logger log(LogLevel::kError, [](std::string_view) {});
+  SystemClock clock;
+  redis::HiredisClient client({*redis::ParseAddress(redis.url()), std::chrono::milliseconds(200)},
+                              clock, log);
+  ASSERT_TRUE(client.Execute({{"PING"}}, clock.Monotonic() + std::chrono::seconds(5)).ok());
+  redis.Pause(3000);
+  const auto t0 = clock.Monotonic();
+  auto r = client.Execute({{"PING"}}, clock.Monotonic() + std::chrono::seconds(10));
+  const auto took = clock.Monotonic() - t0;
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, redis::ErrorKind::kTimeout);
+  EXPECT_NE(r.error().message.find("--redis.timeout"), std::string::npos) << r.error().message;
+  EXPECT_GE(took, std::chrono::milliseconds(190));
+  EXPECT_LT(took, std::chrono::milliseconds(1500));  // generous: a shared machine
+}
+
+// A connect cut short by the caller's own budget (a scrape with 100 ms left)
+// is not a Redis failure: the next scrape connects at once, no back-off.
+// A connect that fails within --redis.timeout is, and backs off.
+TEST(RedisFailure, OnlyARedisFailureStartsTheBackoff) {
+  // Accepts TCP (the kernel's backlog) and never answers, so AUTH waits.
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ASSERT_EQ(::listen(fd, 64), 0);
+  const std::string url = "redis://:pw@127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  Logger log(LogLevel::kError, [](std::string_view) {});
+  SystemClock clock;
+  redis::HiredisClient client({*redis::ParseAddress(url), std::chrono::seconds(2)}, clock, log);
+  for (int i = 1; i <= 3; ++i) {
+    auto r = client.Execute({{"PING"}}, clock.Monotonic() + std::chrono::milliseconds(100));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, redis::ErrorKind::kTimeout) << r.error().message;
+    EXPECT_EQ(client.connect_attempts(), static_cast<std::uint64_t>(i));
+  }
+  // Now the configured bound (150 ms) runs out first: Redis' fault, backed off.
+  redis::HiredisClient strict({*redis::ParseAddress(url), std::chrono::milliseconds(150)}, clock,
+                              log);
+  auto r = strict.Execute({{"PING"}}, clock.Monotonic() + std::chrono::seconds(5));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, redis::ErrorKind::kTimeout);
+  r = strict.Execute({{"PING"}}, clock.Monotonic() + std::chrono::seconds(5));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, redis::ErrorKind::kBackoff);
+  EXPECT_EQ(strict.connect_attempts(), 1u);
+  ::close(fd);
+}
+
 // A TCP server that answers every connection with `reply` (HTTP, not RESP,
 // unless told otherwise) and closes it.
 class NotRedis {
