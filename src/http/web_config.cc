@@ -45,10 +45,13 @@ class Reader {
     if (!map.IsMap()) return At(map) + where + " must be a map";
     for (const auto& kv : map) {
       if (!kv.first.IsScalar() || known.count(kv.first.Scalar()) == 0) {
-        std::string list;
-        for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
-        return At(kv.first) + "unknown key \"" + SanitizeUtf8(kv.first.Scalar(), 64) + "\" in " +
-               where + " (known: " + list + ")";
+        std::string message = At(kv.first) + "unknown key \"" +
+                              SanitizeUtf8(kv.first.Scalar(), 64) + "\" in " + where + " (known: ";
+        for (const std::string& k : known) {
+          if (k != *known.begin()) message += ", ";
+          message += k;
+        }
+        return message + ")";
       }
     }
     return std::nullopt;
