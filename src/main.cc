@@ -4,7 +4,9 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "build_info.h"
@@ -75,6 +77,31 @@ std::size_t FitConnectionsToFileLimit(std::size_t wanted, qst::Logger& log) {
   return fit;
 }
 
+// A password in --redis.addr's URL is overwritten in the process' own argv,
+// so that /proc/PID/cmdline, which every local user can read, shows only x
+// from here on. (QSE_REDIS_PASSWORD or --redis.password-file keep it out
+// of argv from the start.)
+void ScrubRedisPassword(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg(argv[i]);
+    char* value = nullptr;
+    if (arg == "--redis.addr" && i + 1 < argc) {
+      value = argv[++i];
+    } else if (arg.rfind("--redis.addr=", 0) == 0) {
+      value = argv[i] + std::strlen("--redis.addr=");
+    }
+    if (value == nullptr || std::string_view(value).rfind("unix:", 0) == 0) continue;
+    const std::string_view url(value);
+    const std::size_t scheme = url.find("://");
+    const std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+    const std::size_t at = url.substr(0, url.find('/', start)).rfind('@');
+    if (at == std::string_view::npos || at < start) continue;
+    const std::size_t colon = url.find(':', start);
+    const std::size_t from = colon != std::string_view::npos && colon < at ? colon + 1 : start;
+    std::memset(value + from, 'x', at - from);
+  }
+}
+
 // --web.config.file read and checked whole: certificates and keys loaded,
 // hashes checked. Empty path: plain HTTP, no authentication.
 qst::Result<std::shared_ptr<const qst::http::WebSecurity>, std::string> LoadWebSecurity(
@@ -128,6 +155,7 @@ int main(int argc, char** argv) {
     return parsed.exit_code;
   }
   const qst::config::Config& cfg = *parsed.config;
+  ScrubRedisPassword(argc, argv);
 
   // Signals are taken synchronously by sigwait below; block them before any
   // thread starts so every thread inherits the mask.

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <tuple>
@@ -23,6 +24,7 @@ struct Raw {
   std::string request_timeout = "10s";
   std::string idle_timeout = "60s";
   std::string redis_addr = "redis://localhost:6379";
+  std::string redis_user;
   std::string password_file;
   std::string redis_timeout = "2s";
   std::string key_prefix = "quantum:";
@@ -32,6 +34,44 @@ struct Raw {
   std::string config_file;
   std::string web_config_file;
 };
+
+// The password from one place: the URL, --redis.password-file or the
+// environment (QSE_REDIS_PASSWORD; never a flag, so never in the process
+// list). With the password from a file or the environment,
+// redis://user@host names the ACL user; otherwise, as with redis-cli, a lone
+// user-info is the password.
+Result<redis::Address, std::string> RedisAddress(const Raw& raw) {
+  auto addr = redis::ParseAddress(raw.redis_addr);
+  if (!addr.ok()) return "--redis.addr: " + addr.error();
+  redis::Address a = *addr;
+  const char* env = std::getenv("QSE_REDIS_PASSWORD");
+  const bool from_env = env != nullptr && *env != '\0';
+  const bool from_file = !raw.password_file.empty();
+  if (a.lone_userinfo && (from_env || from_file)) std::swap(a.user, a.password);
+  if (int(!a.password.empty()) + int(from_file) + int(from_env) > 1) {
+    return std::string(
+        "give the Redis password one way: in --redis.addr, --redis.password-file or "
+        "QSE_REDIS_PASSWORD");
+  }
+  if (from_file) {
+    auto pw = ReadSecretFile(raw.password_file, "--redis.password-file");
+    if (!pw.ok()) return pw.error();
+    a.password = pw->value;
+  }
+  if (from_env) a.password = env;
+  if (!raw.redis_user.empty()) {
+    if (!a.user.empty() && a.user != raw.redis_user) {
+      return "--redis.user \"" + raw.redis_user + "\" and the user \"" + a.user +
+             "\" in --redis.addr differ";
+    }
+    a.user = raw.redis_user;
+  }
+  if (!a.user.empty() && a.password.empty()) {
+    return "Redis user \"" + a.user +
+           "\" has no password: give it in --redis.password-file or QSE_REDIS_PASSWORD";
+  }
+  return a;
+}
 
 Result<Config, std::string> Validate(const Raw& raw) {
   Config c;
@@ -60,18 +100,9 @@ Result<Config, std::string> Validate(const Raw& raw) {
     *out = *d;
   }
 
-  auto addr = redis::ParseAddress(raw.redis_addr);
-  if (!addr.ok()) return "--redis.addr: " + addr.error();
+  auto addr = RedisAddress(raw);
+  if (!addr.ok()) return addr.error();
   c.redis = *addr;
-  if (!raw.password_file.empty()) {
-    if (!c.redis.password.empty()) {
-      return std::string(
-          "give the Redis password in --redis.addr or in --redis.password-file, not both");
-    }
-    auto pw = ReadSecretFile(raw.password_file, "--redis.password-file");
-    if (!pw.ok()) return pw.error();
-    c.redis.password = pw->value;
-  }
 
   auto timeout = ParseDuration(raw.redis_timeout);
   if (!timeout.ok()) return "--redis.timeout: " + timeout.error();
@@ -143,6 +174,9 @@ ParseResult Parse(const std::vector<std::string>& argv, const collectors::BuildI
                  "Redis: redis://[user:password@]host:port/db or unix:///path")
       ->envname("QSE_REDIS_ADDR")
       ->capture_default_str();
+  app.add_option("--redis.user", raw.redis_user,
+                 "Redis ACL user; its password from --redis.password-file or QSE_REDIS_PASSWORD")
+      ->envname("QSE_REDIS_USER");
   app.add_option("--redis.password-file", raw.password_file,
                  "File holding the Redis password (one line)")
       ->envname("QSE_REDIS_PASSWORD_FILE");

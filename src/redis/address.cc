@@ -110,6 +110,7 @@ Result<Address, std::string> ParseAddress(std::string_view url) {
       // redis://secret@host: like redis-cli, a lone user-info is the password.
       a.password = a.user;
       a.user.clear();
+      a.lone_userinfo = true;
     }
   }
   std::string_view port;

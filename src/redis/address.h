@@ -18,6 +18,10 @@ struct Address {
   int db = 0;
   std::string user;      // empty: the default user
   std::string password;  // empty: no AUTH
+  // redis://secret@host: a lone user-info, read as the password (as
+  // redis-cli does); config reads it as the user when the password comes
+  // from a file or the environment.
+  bool lone_userinfo = false;
 
   // For logs: the URL with the password replaced by "xxxxx".
   std::string Redacted() const;

@@ -8,10 +8,11 @@
 
 namespace qst::testing {
 
-ExporterProcess::ExporterProcess(std::vector<std::string> flags) : log_(dir_.File("exporter.log")) {
+ExporterProcess::ExporterProcess(std::vector<std::string> flags, std::vector<std::string> env)
+    : log_(dir_.File("exporter.log")) {
   std::vector<std::string> argv = {QST_EXPORTER_BINARY, "--web.listen-address", "127.0.0.1:0"};
   argv.insert(argv.end(), flags.begin(), flags.end());
-  process_ = std::make_unique<Process>(argv, log_);
+  process_ = std::make_unique<Process>(argv, log_, std::move(env));
   // logfmt or --log.format json
   const std::regex port_re(R"((msg=listening .* port=|"msg":"listening".*"port":")([0-9]+))");
   const bool up = WaitFor(

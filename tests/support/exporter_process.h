@@ -13,8 +13,9 @@ namespace qst::testing {
 
 class ExporterProcess {
  public:
-  // Extra flags after --web.listen-address 127.0.0.1:0.
-  explicit ExporterProcess(std::vector<std::string> flags);
+  // Extra flags after --web.listen-address 127.0.0.1:0; `env`: NAME=value
+  // added to the exporter's environment.
+  explicit ExporterProcess(std::vector<std::string> flags, std::vector<std::string> env = {});
 
   int port() const { return port_; }
   std::string log() const { return ReadFile(log_); }

@@ -142,6 +142,48 @@ TEST(Config, PasswordInUrlAndFileIsAmbiguous) {
   EXPECT_NE(r.err.find("is empty"), std::string::npos);
 }
 
+// The ACL user from --redis.user or the URL, its password from one place:
+// the URL, a file, or QSE_REDIS_PASSWORD (never a flag).
+TEST(Config, RedisUserAndPasswordSources) {
+  qst::testing::TempDir dir;
+  qst::testing::WriteFile(dir.File("pw"), "from-file\n");
+  const std::string file = dir.File("pw");
+  auto r = ParseArgs({"--redis.user", "exporter", "--redis.password-file", file});
+  ASSERT_TRUE(r.config) << r.err;
+  EXPECT_EQ(r.config->redis.user, "exporter");
+  EXPECT_EQ(r.config->redis.password, "from-file");
+  // redis://user@host with the password from a file: the lone user-info is the user.
+  r = ParseArgs({"--redis.addr", "redis://exporter@h:1", "--redis.password-file", file});
+  ASSERT_TRUE(r.config) << r.err;
+  EXPECT_EQ(r.config->redis.user, "exporter");
+  EXPECT_EQ(r.config->redis.password, "from-file");
+  // Alone, as with redis-cli, it is the password.
+  r = ParseArgs({"--redis.addr", "redis://secret@h:1"});
+  ASSERT_TRUE(r.config) << r.err;
+  EXPECT_EQ(r.config->redis.user, "");
+  EXPECT_EQ(r.config->redis.password, "secret");
+  ::setenv("QSE_REDIS_PASSWORD", "from-env", 1);
+  r = ParseArgs({"--redis.user", "exporter"});
+  auto twice = ParseArgs({"--redis.password-file", file});
+  auto in_url = ParseArgs({"--redis.addr", "redis://u:p@h:1"});
+  ::unsetenv("QSE_REDIS_PASSWORD");
+  ASSERT_TRUE(r.config) << r.err;
+  EXPECT_EQ(r.config->redis.user, "exporter");
+  EXPECT_EQ(r.config->redis.password, "from-env");
+  for (const auto& bad : {twice, in_url}) {
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find("give the Redis password one way"), std::string::npos) << bad.err;
+  }
+  r = ParseArgs({"--redis.user", "a", "--redis.addr", "redis://b:p@h:1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--redis.user \"a\" and the user \"b\" in --redis.addr differ"),
+            std::string::npos)
+      << r.err;
+  r = ParseArgs({"--redis.user", "a"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("Redis user \"a\" has no password"), std::string::npos) << r.err;
+}
+
 TEST(Config, HelpAndVersionExitZero) {
   auto help = ParseArgs({"--help"});
   EXPECT_FALSE(help.config);
