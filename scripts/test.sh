@@ -31,7 +31,7 @@ echo "== ThreadSanitizer build: the concurrency tests"
   export TSAN_OPTIONS=halt_on_error=1:exitcode=66:second_deadlock_stack=1
   concurrency='SingleFlight|Concurrent|Frozen|Target\.|Http\.(ConnectionCaps|KeepAlive|Gzip|Sighup|Watchdog)'
   concurrency+='|Binary\.(Sigterm|ADeadline|ScrapeTimeout)|RedisFailure'
-  concurrency+='|WebConfigTest\.(TlsAndBasicAuth|SighupReloads)'
+  concurrency+='|WebConfigTest\.(TlsAndBasicAuth|SighupReloads)|RedisConnect'
   cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQST_TSAN=ON \
     -DQST_BUILD_TESTS=ON >/dev/null
   cmake --build build/tsan -j "$jobs" --target quantum_safety_exporter quantum_safety_sim \

@@ -4,7 +4,6 @@
 #include <hiredis/hiredis.h>
 #include <poll.h>
 #include <sys/eventfd.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <strings.h>
@@ -21,14 +20,6 @@ namespace {
 
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
-
-timeval ToTimeval(milliseconds ms) {
-  if (ms < milliseconds(1)) ms = milliseconds(1);
-  timeval tv{};
-  tv.tv_sec = static_cast<time_t>(ms.count() / 1000);
-  tv.tv_usec = static_cast<suseconds_t>((ms.count() % 1000) * 1000);
-  return tv;
-}
 
 // hiredis' reader builds Reply trees directly, instead of its own redisReply
 // tree that would then be copied: a stream page of N entries costs a handful
@@ -186,6 +177,7 @@ HiredisClient::HiredisClient(ClientOptions options, const Clock& clock, Logger& 
     : options_(std::move(options)),
       clock_(clock),
       log_(log),
+      connector_(clock),
       wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
 
 HiredisClient::~HiredisClient() {
@@ -240,27 +232,27 @@ std::optional<Error> HiredisClient::EnsureConnected(const Bound& bound) {
 }
 
 std::optional<Error> HiredisClient::Connect(const Bound& bound) {
-  const auto left = duration_cast<milliseconds>(bound.at - clock_.Monotonic());
-  if (left <= milliseconds(0)) return TimedOut(bound);
-  const timeval tv = ToTimeval(left);
+  if (bound.at <= clock_.Monotonic()) return TimedOut(bound);
   const Address& a = options_.address;
-  ContextPtr ctx(a.kind == Address::Kind::kUnix
-                     ? redisConnectUnixWithTimeout(a.path.c_str(), tv)
-                     : redisConnectWithTimeout(a.host.c_str(), a.port, tv));
-  if (!ctx) return Error{ErrorKind::kConnect, "out of memory allocating a Redis context"};
-  if (ctx->err != 0) {
-    // hiredis reports a connect that ran out of time as an I/O error.
-    const bool timed_out = std::strstr(ctx->errstr, "timed out") != nullptr;
-    if (timed_out) return TimedOut(bound);
-    return Error{ErrorKind::kConnect, "connecting to " + a.Redacted() + ": " + ctx->errstr};
+  auto fd = a.kind == Address::Kind::kUnix
+                ? connector_.Unix(a.path, bound.at, wake_fd_, interrupted_)
+                : connector_.Tcp(a.host, a.port, bound.at, wake_fd_, interrupted_);
+  if (!fd.ok()) {
+    if (fd.error().timed_out) {
+      Error e = TimedOut(bound);
+      e.message += " (" + fd.error().message + ")";
+      return e;
+    }
+    if (interrupted_) return Error{ErrorKind::kIo, kInterrupted};
+    return Error{ErrorKind::kConnect, "connecting to " + a.Redacted() + ": " + fd.error().message};
   }
-  if (a.kind == Address::Kind::kTcp) redisEnableKeepAlive(ctx.get());
-  // From here on the socket is driven with poll() against the bound (see
-  // RoundTrip): make it non-blocking, and tell hiredis so, so that a
-  // would-block is "try again", not an error.
-  const int fl = ::fcntl(ctx->fd, F_GETFL);
-  if (fl < 0 || ::fcntl(ctx->fd, F_SETFL, fl | O_NONBLOCK) < 0) {
-    return Error{ErrorKind::kConnect, "cannot make the Redis socket non-blocking"};
+  // hiredis drives the socket from here (it closes it too); it is already
+  // non-blocking, and hiredis is told so, so that a would-block is "try
+  // again", not an error. Waits are polled against the bound (RoundTrip).
+  ContextPtr ctx(redisConnectFd(*fd));
+  if (!ctx) {
+    ::close(*fd);
+    return Error{ErrorKind::kConnect, "out of memory allocating a Redis context"};
   }
   ctx->flags &= ~REDIS_BLOCK;
   ctx->reader->fn = &kReplyBuilder;

@@ -13,6 +13,7 @@
 
 #include "redis/address.h"
 #include "redis/client.h"
+#include "redis/connector.h"
 #include "redis/resp_limiter.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -86,6 +87,7 @@ class HiredisClient final : public Client {
   ClientOptions options_;
   const Clock& clock_;
   Logger& log_;
+  Connector connector_;
   ContextPtr ctx_;
   RespLimiter limiter_;  // one per connection: reset by Connect
   std::vector<char> read_buf_;
