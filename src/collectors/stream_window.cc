@@ -81,7 +81,8 @@ void StreamWindow::Reset() {
   removed_ = 0;
   max_deleted_ = {};
   first_.reset();
-  counted_through_.reset();
+  // counted_through_ stays: entries counted before a bad reply or a wrong
+  // key type are not counted again when the stream reads well once more.
   incomplete_through_ms_.reset();
   exists_ = false;
 }
@@ -128,8 +129,10 @@ std::optional<std::string> StreamWindow::ConsumeSnapshot(std::int64_t now_ms,
       Reset();
       return "XINFO STREAM " + options_.key + " failed: " + xinfo.Describe();
     }
-    // No such key: nothing in the window; the next stream of this name is new.
+    // No such key: nothing in the window; the next stream of this name is
+    // new, all of it.
     Reset();
+    counted_through_.reset();
     baselined_ = true;
     caught_up_ = true;
     return std::nullopt;
@@ -177,6 +180,11 @@ std::optional<std::string> StreamWindow::ConsumeSnapshot(std::int64_t now_ms,
     }
   }
   if (!baselined_) StartCountingAfter(info_.last_generated_id);  // never count history
+  // Back after a Reset with a stream older than what was counted: which of
+  // its entries are new cannot be told, so counting starts over at 0.
+  if (!seen_ && counted_through_ && info_.last_generated_id < *counted_through_) {
+    StartCountingAfter(info_.last_generated_id);
+  }
   baselined_ = true;
   seen_ = true;
   entries_added_ = info_.entries_added;

@@ -94,7 +94,8 @@ class StreamWindow {
   bool budget_spent() const { return bytes_read_ >= options_.scrape_bytes; }
   // Entries read since the exporter first saw the stream that held a value
   // (or more fields) too large to read, by label as totals_by_label (all
-  // under "" without a label field). Their other fields are counted as usual.
+  // under "other" without a label field). Their other fields are counted as
+  // usual.
   const std::map<std::string, std::uint64_t>& oversized_by_label() const { return oversized_; }
   // Entries that arrived after the exporter first saw the stream, by label
   // (at most max_labels values, the rest under "other"), each counted once

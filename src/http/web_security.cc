@@ -17,6 +17,11 @@ namespace ssl = boost::asio::ssl;
 constexpr std::size_t kMaxVerified = 256;
 // A longer Authorization header is not a password anyone configured.
 constexpr std::size_t kMaxAuthorization = 4096;
+// bcrypts running at once, at most: they share the handler pool with the
+// scrapes, and a client spraying passwords must not take it over. Past it
+// a password not already verified is refused (401); a scraper whose
+// password passed once is answered from the cache and never waits.
+constexpr int kMaxHashing = 2;
 
 bool AcceptAnyCertificate(bool /*preverified*/, ssl::verify_context& /*ctx*/) { return true; }
 
@@ -148,9 +153,14 @@ bool WebSecurity::Verify(std::string_view authorization) const {
   }
   // An unknown user costs a bcrypt too (against a configured hash), so the
   // time taken does not tell which user names exist.
+  if (hashing_.fetch_add(1) >= kMaxHashing) {
+    --hashing_;
+    return false;
+  }
   const auto user = users_.find(c->user);
   const bool known = user != users_.end();
   const bool match = Bcrypt(c->password, known ? user->second : users_.begin()->second);
+  --hashing_;
   if (!known || !match) return false;
   std::lock_guard<std::mutex> lock(mu_);
   if (verified_.size() >= kMaxVerified) verified_.clear();

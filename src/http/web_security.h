@@ -6,6 +6,7 @@
 
 #include <boost/asio/ssl/context.hpp>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -52,6 +53,7 @@ class WebSecurity {
   std::shared_ptr<boost::asio::ssl::context> tls_;
   std::map<std::string, std::string> users_;
   std::vector<std::pair<std::string, std::string>> headers_;
+  mutable std::atomic<int> hashing_{0};  // bcrypts running now
   mutable std::mutex mu_;
   mutable std::set<std::string> verified_;  // user + SHA-256 of the password
 };

@@ -58,8 +58,22 @@ std::string Address::Redacted() const {
   return out;
 }
 
+namespace {
+
+// The URL for an error message, with anything between "://" and the last
+// '@' before the path (user-info, a password perhaps) shown as xxxxx.
+std::string Quoted(std::string_view url) {
+  const std::size_t scheme = url.find("://");
+  const std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  const std::size_t at = url.substr(0, url.find('/', start)).rfind('@');
+  if (at == std::string_view::npos || at < start) return "\"" + std::string(url) + "\"";
+  return "\"" + std::string(url.substr(0, start)) + "xxxxx" + std::string(url.substr(at)) + "\"";
+}
+
+}  // namespace
+
 Result<Address, std::string> ParseAddress(std::string_view url) {
-  const std::string quoted = "\"" + std::string(url) + "\"";
+  const std::string quoted = Quoted(url);
   const auto bad = [&](std::string_view why) {
     return "invalid Redis address " + quoted + ": " + std::string(why) +
            " (want redis://[user:password@]host:port/db or unix:///path)";

@@ -3,7 +3,8 @@
 // bounds (a hung resolver held a scrape for as long as the resolver liked).
 // Here an address literal is parsed at once, and a name is looked up by
 // getaddrinfo on a thread of its own, waited for against the deadline and
-// abandoned past it (at most kMaxPendingLookups at a time). glibc's
+// abandoned past it (at most 4 at a time for each client, that is each
+// target). glibc's
 // getaddrinfo_a does the same with threads ThreadSanitizer cannot follow,
 // and c-ares would be one more dependency for this one call. The connect is
 // non-blocking and polled beside the client's wake-up fd.

@@ -326,6 +326,7 @@ Result<std::vector<Reply>, Error> HiredisClient::Execute(const std::vector<Comma
 Result<std::vector<Reply>, Error> HiredisClient::RoundTrip(const std::vector<Command>& commands,
                                                            const Bound& bound) {
   ++round_trips_;
+  limiter_.StartRoundTrip();
   std::vector<const char*> argv;
   std::vector<std::size_t> argvlen;
   for (const Command& cmd : commands) {

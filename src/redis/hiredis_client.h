@@ -1,5 +1,7 @@
-// Client over a blocking hiredis connection: connects lazily, reconnects with
-// exponential back-off, and bounds every round trip by a deadline.
+// Client over a hiredis context on a non-blocking socket of our own
+// (connector.h), with RespLimiter between the socket and hiredis' reader:
+// connects lazily, reconnects with exponential back-off, and bounds every
+// step by --redis.timeout and the caller's deadline.
 // Thread safety: Execute is not thread-safe (neither is a hiredis context):
 // callers serialise it. Interrupt may be called from any thread.
 #pragma once

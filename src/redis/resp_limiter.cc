@@ -1,5 +1,7 @@
 #include "redis/resp_limiter.h"
 
+#include "redis/reply.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -12,7 +14,11 @@ constexpr std::size_t kMaxLine = (64 << 10) + 64;
 // default and configurable; past 4 GiB a declared length is nonsense.
 constexpr std::int64_t kMaxBulk = std::int64_t{1} << 32;
 constexpr std::int64_t kMaxArray = (std::int64_t{1} << 31) - 1;
-constexpr std::size_t kBytesPerElement = 32;
+// What the reader allocates for each element an array declares, at once.
+constexpr std::size_t kBytesPerElement = sizeof(Reply);
+// hiredis reads at most 7 levels of nested arrays; the deepest the exporter
+// asks for is 4 (EXEC, XINFO, an entry, its fields).
+constexpr std::size_t kMaxDepth = 8;
 
 std::optional<std::int64_t> ParseLength(std::string_view s, std::int64_t max) {
   std::int64_t n = 0;
@@ -54,9 +60,8 @@ std::optional<std::string> RespLimiter::FeedPayload(std::string_view& in, std::s
   const auto take =
       static_cast<std::size_t>(std::min<std::int64_t>(remaining_, std::int64_t(in.size())));
   const std::string_view chunk = in.substr(0, take);
-  // The payload's last two bytes must be CRLF: checked here for skipped
-  // payloads, by hiredis for passed ones.
-  if (mode_ == Mode::kSkip) {
+  // The payload's last two bytes must be CRLF (hiredis 0.14 does not check).
+  {
     for (std::int64_t i = std::max<std::int64_t>(0, remaining_ - 2); i < std::int64_t(take); ++i) {
       if (chunk[static_cast<std::size_t>(i)] != (remaining_ - i == 2 ? '\r' : '\n')) {
         return std::string("a RESP bulk string that does not end in CRLF");
@@ -97,8 +102,7 @@ std::optional<std::string> RespLimiter::OnHeader(std::string& out) {
       [[fallthrough]];
     case '-':
     case ':':
-      Emit(line_, out);
-      EndElement(out);
+      OnSimple(out);
       return std::nullopt;
     case '$':
       if (auto n = ParseLength(body, kMaxBulk)) return OnBulkHeader(*n, out);
@@ -109,6 +113,18 @@ std::optional<std::string> RespLimiter::OnHeader(std::string& out) {
     default:
       return "an unknown RESP type byte " + std::to_string(static_cast<unsigned char>(line_[0]));
   }
+}
+
+void RespLimiter::OnSimple(std::string& out) {
+  if (skip_root_ == 0 && (line_.size() > limits_.max_value_bytes || !Fits(line_.size()))) {
+    skip_why_ = line_.size() > limits_.max_value_bytes ? 'L' : 'B';
+    skipped_ = line_.size();
+    EmitMarker(skip_why_, out);
+  } else {
+    Emit(line_, out);
+    if (skip_root_ == 0) Charge(line_.size());
+  }
+  EndElement(out);
 }
 
 std::optional<std::string> RespLimiter::OnBulkHeader(std::int64_t n, std::string& out) {
@@ -122,13 +138,13 @@ std::optional<std::string> RespLimiter::OnBulkHeader(std::int64_t n, std::string
   if (skip_root_ != 0) {
     skipped_ += line_.size();
     mode_ = Mode::kSkip;
-  } else if (size > limits_.max_value_bytes || used_ + size > limits_.max_reply_bytes) {
+  } else if (size > limits_.max_value_bytes || !Fits(size)) {
     skip_why_ = size > limits_.max_value_bytes ? 'L' : 'B';
     skipped_ = size;
     mode_ = Mode::kSkip;
   } else {
     Emit(line_, out);
-    used_ += size;
+    Charge(size);
     mode_ = Mode::kPass;
   }
   return std::nullopt;
@@ -139,6 +155,9 @@ std::optional<std::string> RespLimiter::OnArrayHeader(std::int64_t n, std::strin
     Emit(line_, out);
     EndElement(out);
     return std::nullopt;
+  }
+  if (n > 0 && frames_.size() >= kMaxDepth) {
+    return "RESP arrays nested deeper than " + std::to_string(kMaxDepth);
   }
   if (skip_root_ != 0) {
     skipped_ += line_.size();
@@ -152,7 +171,7 @@ std::optional<std::string> RespLimiter::OnArrayHeader(std::int64_t n, std::strin
   // EXEC's own array holds the budgeted replies; it is not one of them.
   const bool container = frames_.size() < static_cast<std::size_t>(unit_depth_);
   const std::size_t cost = container ? 0 : static_cast<std::size_t>(n) * kBytesPerElement;
-  if (n > limits_.max_array_elements || used_ + cost > limits_.max_reply_bytes) {
+  if (n > limits_.max_array_elements || !Fits(cost)) {
     skip_why_ = n > limits_.max_array_elements ? 'L' : 'B';
     skipped_ = line_.size();
     frames_.push_back({n});
@@ -160,7 +179,7 @@ std::optional<std::string> RespLimiter::OnArrayHeader(std::int64_t n, std::strin
     return std::nullopt;
   }
   Emit(line_, out);
-  used_ += cost;
+  Charge(cost);
   frames_.push_back({n});
   return std::nullopt;
 }

@@ -27,6 +27,9 @@ struct ReplyLimits {
   // Longest array kept, whatever the budget (hiredis allocates its slots at
   // once).
   std::int64_t max_array_elements = 1 << 16;
+  // What all the replies of one round trip may keep together (the snapshot's
+  // EXEC holds a dozen commands' replies, each with its own budget).
+  std::size_t max_round_trip_bytes = 16 << 20;
 };
 
 // Thread safety: none; one per connection, used by the thread that reads it.
@@ -39,6 +42,8 @@ class RespLimiter {
   // transaction's commands; otherwise the reply as a whole. Undeclared
   // replies are budgeted as a whole.
   void Expect(bool per_element) { expected_.push_back(per_element ? 1 : 0); }
+  // A new round trip: its replies share max_round_trip_bytes.
+  void StartRoundTrip() { total_ = 0; }
 
   // Appends to `out` what the reader should parse for these raw bytes, which
   // may split a reply anywhere. An error means the bytes are not RESP; the
@@ -54,9 +59,18 @@ class RespLimiter {
   std::optional<std::string> FeedLine(std::string_view& in, std::string& out);
   std::optional<std::string> FeedPayload(std::string_view& in, std::string& out);
   std::optional<std::string> OnHeader(std::string& out);
+  void OnSimple(std::string& out);  // a status, error or integer line
   std::optional<std::string> OnBulkHeader(std::int64_t n, std::string& out);
   std::optional<std::string> OnArrayHeader(std::int64_t n, std::string& out);
   void StartElement();
+  bool Fits(std::size_t bytes) const {
+    return used_ + bytes <= limits_.max_reply_bytes &&
+           total_ + bytes <= limits_.max_round_trip_bytes;
+  }
+  void Charge(std::size_t bytes) {
+    used_ += bytes;
+    total_ += bytes;
+  }
   void Emit(std::string_view bytes, std::string& out);
   // One element at the current depth is complete; closes the arrays it ends.
   void EndElement(std::string& out);
@@ -70,6 +84,7 @@ class RespLimiter {
   std::string line_;            // a header line being gathered
   std::int64_t remaining_ = 0;  // payload bytes (with CRLF) to pass or skip
   std::size_t used_ = 0;        // this budget unit's kept bytes
+  std::size_t total_ = 0;       // this round trip's kept bytes
   // While eliding: the depth of the elided array (0: none, or a bulk only),
   // the bytes dropped so far and why ('L' too large, 'B' over the budget).
   std::size_t skip_root_ = 0;

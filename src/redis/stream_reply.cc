@@ -3,30 +3,42 @@
 namespace qst::redis {
 namespace {
 
-constexpr std::uint64_t kEntryOverhead = 32;
+// About what the client's reader allocates besides the values: the entry's
+// array of two, and one Reply per field and value (RespLimiter charges the
+// same, so that pages sized by these bytes fit its budget).
+constexpr std::uint64_t kEntryOverhead = 3 * sizeof(Reply);
+constexpr std::uint64_t kElementOverhead = sizeof(Reply);
 
-// What the client dropped of an entry, and whether only for the budget.
-struct Dropped {
-  bool any = false;
-  bool over_budget = false;
-};
-
-Dropped Measure(const Reply& fields, std::uint64_t* bytes) {
+// Adds up an entry's bytes; whether the client dropped any of it.
+bool Measure(const Reply& fields, std::uint64_t* bytes) {
   *bytes = kEntryOverhead;
-  Dropped d;
   if (fields.is_elided()) {
     *bytes += fields.elided_bytes();
-    return {true, fields.over_budget()};
+    return true;
   }
+  bool dropped = false;
   for (const Reply& f : fields.elements()) {
-    *bytes += f.is_elided() ? f.elided_bytes() : f.str().size();
-    d.any = d.any || f.is_elided();
-    d.over_budget = d.over_budget || f.over_budget();
+    *bytes += kElementOverhead + (f.is_elided() ? f.elided_bytes() : f.str().size());
+    dropped = dropped || f.is_elided();
   }
-  return d;
+  return dropped;
 }
 
-Result<EntryView, std::string> ParseEntry(const Reply& r, Dropped* dropped = nullptr) {
+bool CutByBudget(const Reply& entry) {
+  if (entry.over_budget()) return true;
+  for (const Reply& part : entry.elements()) {
+    if (part.over_budget()) return true;
+    for (const Reply& field : part.elements()) {
+      if (field.over_budget()) return true;
+    }
+  }
+  return false;
+}
+
+// An entry the client dropped whole or in part for the reply's budget.
+bool Unread(const Reply& entry) { return entry.is_elided() || CutByBudget(entry); }
+
+Result<EntryView, std::string> ParseEntry(const Reply& r) {
   if (!r.is_array() || r.elements().size() != 2 || !r.elements()[0].is_string() ||
       !(r.elements()[1].is_array() || r.elements()[1].is_elided())) {
     return "stream entry is not [id, fields]: " + r.Describe();
@@ -34,9 +46,7 @@ Result<EntryView, std::string> ParseEntry(const Reply& r, Dropped* dropped = nul
   auto id = StreamId::Parse(r.elements()[0].str());
   if (!id) return "bad stream entry id: " + r.elements()[0].Describe();
   EntryView e{*id, &r.elements()[1]};
-  const Dropped d = Measure(*e.fields, &e.bytes);
-  e.oversized = d.any;
-  if (dropped != nullptr) *dropped = d;
+  e.oversized = Measure(*e.fields, &e.bytes);
   return e;
 }
 
@@ -49,10 +59,13 @@ Result<StreamInfo, std::string> ParseStreamInfo(const Reply& reply) {
   StreamInfo info;
   bool have_added = false;
   bool have_last_id = false;
+  std::optional<StreamId> recorded_first;
+  bool cut = false;  // the reply's budget ran out before its end
   const auto& e = reply.elements();
   for (std::size_t i = 0; i < e.size(); i += 2) {
     const std::string& key = e[i].str();
     const Reply& v = e[i + 1];
+    cut = cut || e[i].over_budget() || Unread(v);
     if (key == "length" && v.is_integer()) {
       info.length = static_cast<std::uint64_t>(v.integer());
     } else if (key == "entries-added" && v.is_integer()) {
@@ -67,18 +80,34 @@ Result<StreamInfo, std::string> ParseStreamInfo(const Reply& reply) {
       auto id = StreamId::Parse(v.str());
       if (!id) return "bad max-deleted-entry-id " + v.Describe();
       info.max_deleted_entry_id = *id;
+    } else if (key == "recorded-first-entry-id" && v.is_string()) {
+      recorded_first = StreamId::Parse(v.str());
     } else if (key == "first-entry" && !v.is_nil()) {
       auto entry = ParseEntry(v);
-      if (!entry.ok()) return entry.error();
-      info.first_entry_id = entry->id;
+      if (entry.ok()) {
+        info.first_entry_id = entry->id;
+      } else if (!Unread(v)) {
+        return entry.error();
+      }
     } else if (key == "last-entry" && !v.is_nil()) {
       auto entry = ParseEntry(v);
-      if (!entry.ok()) return entry.error();
-      info.last_entry = *entry;
+      if (entry.ok()) {
+        info.last_entry = *entry;
+      } else if (!Unread(v)) {
+        return entry.error();
+      }
     }
   }
   if (!have_added || !have_last_id) {
     return std::string("XINFO STREAM lacks entries-added or last-generated-id (Redis 7.0+ needed)");
+  }
+  // A head or newest entry too large for the reply's budget: their ids from
+  // the fields Redis keeps for them (the newest one's fields stay unread).
+  if (!info.first_entry_id && info.length > 0) info.first_entry_id = recorded_first;
+  // (last-entry comes last: when the budget ran out, it is what was cut.)
+  static const Reply kUnread = Reply::Elided(0, true);
+  if (!info.last_entry && cut && info.length > 0) {
+    info.last_entry = EntryView{info.last_generated_id, &kUnread, 0, true};
   }
   return info;
 }
@@ -88,18 +117,14 @@ Result<EntryPage, std::string> ParseEntries(const Reply& reply) {
   EntryPage page;
   page.entries.reserve(reply.elements().size());
   for (const Reply& r : reply.elements()) {
-    const bool first = page.entries.empty();
-    if (r.over_budget() && !first) {
+    // Past the reply's budget anywhere in an entry (its id included) after
+    // the first: the page ends there, and the next one reads it again.
+    if (!page.entries.empty() && CutByBudget(r)) {
       page.cut = true;
       break;
     }
-    Dropped dropped;
-    auto entry = ParseEntry(r, &dropped);
+    auto entry = ParseEntry(r);
     if (!entry.ok()) return entry.error();
-    if (dropped.over_budget && !first) {
-      page.cut = true;
-      break;
-    }
     page.entries.push_back(*entry);
   }
   return page;

@@ -117,9 +117,11 @@ void RaiseFileLimit() {
   ASSERT_GE(limit.rlim_cur, 4000u) << "the test needs 4,000 file descriptors";
 }
 
-// ASan's shadow memory and quarantine multiply resident memory; the 32 MB
+// ASan's shadow memory and quarantine multiply resident memory, and the
+// instrumented binary's own code is about 60 MB of it (idle at start: 84.5
+// MB under ASan, 8.4 MB in release, with TLS in the server); the 32 MB
 // target is asserted by the release build of this same suite.
-constexpr double kRssLimitMb = QST_SANITIZED ? 160.0 : 32.0;
+constexpr double kRssLimitMb = QST_SANITIZED ? 200.0 : 32.0;
 
 // Issue 10's target: with 2,000 idle connections and 200 slowloris clients
 // trickling headers (from 10 addresses, under the per-client cap), a normal

@@ -439,6 +439,55 @@ TEST_F(StreamWindowTest, OversizedEntriesAreCountedOnceByWhatIsReadable) {
             (std::map<std::string, std::uint64_t>{{"R", 1}, {"oversized", 1}}));
 }
 
+// A key that reads badly for a while (here: another type) and then comes
+// back with the same entries: nothing is counted twice.
+TEST_F(StreamWindowTest, AStreamBackAfterABadReadIsNotCountedTwice) {
+  auto w = Make();
+  Add(t_ - 10);
+  Sync(w, t_);  // seen: later entries are new
+  for (int i = 0; i < 3; ++i) Add(t_ - 5 + i);
+  Sync(w, t_ + 1);
+  ASSERT_EQ(w.totals_by_label(), (std::map<std::string, std::uint64_t>{{"R", 3}}));
+  const redis::Reply dump = redis_.Command({"DUMP", kKey});
+  redis_.Command({"DEL", kKey});
+  redis_.Command({"SET", kKey, "not a stream"});
+  EXPECT_TRUE(Sync(w, t_ + 2).error.has_value());
+  redis_.Command({"DEL", kKey});
+  redis_.Command({"RESTORE", kKey, "0", dump.str()});
+  Sync(w, t_ + 3);
+  EXPECT_EQ(w.index().count(), 4u);
+  EXPECT_EQ(w.totals_by_label(), (std::map<std::string, std::uint64_t>{{"R", 3}}));
+  Add(t_ + 4);
+  Sync(w, t_ + 5);
+  EXPECT_EQ(w.totals_by_label(), (std::map<std::string, std::uint64_t>{{"R", 4}}));
+}
+
+// A head entry of 5,000 values of 1 KiB: each under the value limit, all
+// together past XINFO's 4 MiB reply budget, which then cannot hold the
+// first or the newest entry. Their ids come from what Redis keeps for them,
+// and the window still counts exactly.
+TEST_F(StreamWindowTest, AHeadEntryPastTheReplyBudgetIsStillCounted) {
+  std::vector<std::string> argv = {"XADD", kKey, std::to_string(t_ - 100) + "-0"};
+  const std::string kib(1024, 'k');
+  for (int i = 0; i < 5000; ++i) {
+    argv.push_back("f" + std::to_string(i));
+    argv.push_back(kib);
+  }
+  ASSERT_FALSE(redis_.Command(argv).is_error());
+  Add(t_ - 50);
+  auto w = Make();
+  const auto r = Sync(w, t_);
+  ASSERT_FALSE(r.error.has_value()) << *r.error;
+  EXPECT_EQ(w.index().count(), 2u);
+  ASSERT_TRUE(w.info().first_entry_id.has_value());
+  EXPECT_EQ(w.info().first_entry_id->ms, static_cast<std::uint64_t>(t_ - 100));
+  ASSERT_TRUE(w.info().last_entry.has_value());
+  EXPECT_EQ(w.info().last_entry->id.ms, static_cast<std::uint64_t>(t_ - 50));
+  Add(t_ - 40);
+  ASSERT_FALSE(Sync(w, t_ + 1).error.has_value());
+  EXPECT_EQ(w.index().count(), 3u);
+}
+
 TEST_F(StreamWindowTest, CountsBySecondLabelAndEvictsBoth) {
   StreamWindowOptions o = Options();
   o.second_label_field = "symbol";

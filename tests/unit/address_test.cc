@@ -56,6 +56,16 @@ TEST(ParseAddress, RejectsBadInputWithOneLine) {
   }
 }
 
+TEST(ParseAddress, ErrorsNeverQuoteThePassword) {
+  for (const char* url : {"redis://u:hunter2@h:99999", "redis://hunter2@:1", "u:hunter2@h:x",
+                          "redis://u:hunt%zzer2@h:1"}) {
+    auto a = ParseAddress(url);
+    ASSERT_FALSE(a.ok()) << url;
+    EXPECT_EQ(a.error().find("hunt"), std::string::npos) << a.error();
+    EXPECT_NE(a.error().find("xxxxx@"), std::string::npos) << a.error();
+  }
+}
+
 TEST(Address, RedactsThePassword) {
   auto a = ParseAddress("redis://user:topsecret@h:1/2");
   ASSERT_TRUE(a.ok());

@@ -62,21 +62,26 @@ std::string Bulk(const std::string& s) {
 
 TEST(ParseResp, ValuesPastTheValueLimitAreElidedInPlace) {
   const ReplyLimits limits{/*max_value_bytes=*/8, /*max_reply_bytes=*/1 << 20};
-  auto r = ParseResp("*3\r\n" + Bulk("reason") + Bulk("123456789") + Bulk("12345678"), limits);
+  auto r = ParseResp("*3\r\n" + Bulk("reason") + Bulk("123456789") + Bulk("12345678") + "-" +
+                         std::string(200, 'e') + "\r\n",
+                     limits);
   ASSERT_TRUE(r.ok()) << r.error();
-  ASSERT_EQ(r->size(), 1u);
+  ASSERT_EQ(r->size(), 2u);
   EXPECT_EQ((*r)[0], Reply::Array({Reply::String("reason"), Reply::Elided(9, false),
                                    Reply::String("12345678")}));
+  EXPECT_EQ((*r)[1], Reply::Elided(203, false));  // a long error line too
 }
 
+constexpr std::size_t kElement = sizeof(Reply);  // what the reader allocates per element
+
 TEST(ParseResp, AReplyPastItsBudgetKeepsWhatFitsAndElidesTheRest) {
-  // 2 elements cost 64 bytes, then 10 + 10 + 10 bytes of values against 90.
-  const ReplyLimits limits{/*max_value_bytes=*/100, /*max_reply_bytes=*/90};
+  // Two elements, then 10 bytes, then two more elements do not fit.
+  const ReplyLimits limits{/*max_value_bytes=*/100, /*max_reply_bytes=*/4 * kElement + 9};
   const std::string ten(10, 'x');
   auto r = ParseResp("*2\r\n" + Bulk(ten) + "*2\r\n" + Bulk(ten) + Bulk(ten) + ":5\r\n", limits);
   ASSERT_TRUE(r.ok()) << r.error();
   ASSERT_EQ(r->size(), 2u);
-  // The nested array's two elements (64 bytes) do not fit after 64 + 10.
+  // The nested array's two elements do not fit after two and 10 bytes.
   EXPECT_EQ((*r)[0], Reply::Array({Reply::String(ten), Reply::Elided(4 + 17 + 17, true)}));
   EXPECT_EQ((*r)[1], Reply::Integer(5));  // a new reply, a new budget
 }
@@ -96,7 +101,7 @@ TEST(RespLimiter, GivesEachReplyInsideExecItsOwnBudget) {
 }
 
 TEST(RespLimiter, TheSameBytesSplitAnywhereGiveTheSameOutput) {
-  const ReplyLimits limits{/*max_value_bytes=*/16, /*max_reply_bytes=*/200};
+  const ReplyLimits limits{/*max_value_bytes=*/16, /*max_reply_bytes=*/1000};
   const std::string big(100, 'z');
   const std::string in = "+OK\r\n*3\r\n" + Bulk("a") + "*2\r\n" + Bulk(big) + "*-1\r\n" +
                          Bulk(big) + "-ERR x\r\n:3\r\n";
@@ -112,6 +117,24 @@ TEST(RespLimiter, TheSameBytesSplitAnywhereGiveTheSameOutput) {
     }
     EXPECT_EQ(out, whole) << chunk;
   }
+}
+
+TEST(RespLimiter, ARoundTripSharesOneBudgetAndNestingIsBounded) {
+  const ReplyLimits limits{/*max_value_bytes=*/100, /*max_reply_bytes=*/100, 1 << 16,
+                           /*max_round_trip_bytes=*/150};
+  const std::string eighty(80, 'q');
+  RespLimiter limiter(limits);
+  std::string kept;
+  ASSERT_FALSE(limiter.Feed(Bulk(eighty) + Bulk(eighty), kept));  // 160 > 150
+  EXPECT_EQ(kept, Bulk(eighty) + "+" + std::string(1, '\0') + "B80\r\n");
+  limiter.StartRoundTrip();
+  kept.clear();
+  ASSERT_FALSE(limiter.Feed(Bulk(eighty), kept));
+  EXPECT_EQ(kept, Bulk(eighty));
+  std::string deep;
+  for (int i = 0; i < 9; ++i) deep += "*1\r\n";
+  std::string out;
+  EXPECT_EQ(RespLimiter().Feed(deep, out), std::string("RESP arrays nested deeper than 8"));
 }
 
 TEST(RespLimiter, RefusesWhatIsNotRedis) {
