@@ -3,11 +3,11 @@
 namespace qst::redis {
 namespace {
 
-// About what the client's reader allocates besides the values: the entry's
-// array of two, and one Reply per field and value (RespLimiter charges the
-// same, so that pages sized by these bytes fit its budget).
-constexpr std::uint64_t kEntryOverhead = 3 * sizeof(Reply);
-constexpr std::uint64_t kElementOverhead = sizeof(Reply);
+// About what an entry costs Redis to send besides its values: what the
+// per-scrape byte budget and page sizing count. (The client keeps more per
+// element; a page that passes its reply budget is cut and goes on, see
+// EntryPage::cut.)
+constexpr std::uint64_t kEntryOverhead = 32;
 
 // Adds up an entry's bytes; whether the client dropped any of it.
 bool Measure(const Reply& fields, std::uint64_t* bytes) {
@@ -18,7 +18,7 @@ bool Measure(const Reply& fields, std::uint64_t* bytes) {
   }
   bool dropped = false;
   for (const Reply& f : fields.elements()) {
-    *bytes += kElementOverhead + (f.is_elided() ? f.elided_bytes() : f.str().size());
+    *bytes += f.is_elided() ? f.elided_bytes() : f.str().size();
     dropped = dropped || f.is_elided();
   }
   return dropped;
