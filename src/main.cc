@@ -20,6 +20,7 @@
 #include "http/watchdog.h"
 #include "http/web_config.h"
 #include "http/web_security.h"
+#include "redis/address.h"
 #include "util/clock.h"
 #include "util/duration.h"
 #include "util/log.h"
@@ -90,15 +91,15 @@ void ScrubRedisPassword(int argc, char** argv) {
     } else if (arg.rfind("--redis.addr=", 0) == 0) {
       value = argv[i] + std::strlen("--redis.addr=");
     }
-    if (value == nullptr || std::string_view(value).rfind("unix:", 0) == 0) continue;
+    if (value == nullptr) continue;
     const std::string_view url(value);
-    const std::size_t scheme = url.find("://");
-    const std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
-    const std::size_t at = url.substr(0, url.find('/', start)).rfind('@');
-    if (at == std::string_view::npos || at < start) continue;
-    const std::size_t colon = url.find(':', start);
-    const std::size_t from = colon != std::string_view::npos && colon < at ? colon + 1 : start;
-    std::memset(value + from, 'x', at - from);
+    const qst::redis::UserInfoSpan u = qst::redis::FindUserInfo(url);
+    if (u.empty()) continue;
+    // The user name stays readable; the password (after ':'), or a lone
+    // user-info (which may be one), becomes x.
+    const std::size_t colon = url.substr(0, u.end).find(':', u.begin);
+    const std::size_t from = colon != std::string_view::npos ? colon + 1 : u.begin;
+    std::memset(value + from, 'x', u.end - from);
   }
 }
 

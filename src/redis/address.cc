@@ -60,17 +60,24 @@ std::string Address::Redacted() const {
 
 namespace {
 
-// The URL for an error message, with anything between "://" and the last
-// '@' before the path (user-info, a password perhaps) shown as xxxxx.
+// The URL for an error message, its user-info (a password perhaps) as xxxxx.
 std::string Quoted(std::string_view url) {
-  const std::size_t scheme = url.find("://");
-  const std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
-  const std::size_t at = url.substr(0, url.find('/', start)).rfind('@');
-  if (at == std::string_view::npos || at < start) return "\"" + std::string(url) + "\"";
-  return "\"" + std::string(url.substr(0, start)) + "xxxxx" + std::string(url.substr(at)) + "\"";
+  const UserInfoSpan u = FindUserInfo(url);
+  if (u.empty()) return "\"" + std::string(url) + "\"";
+  return "\"" + std::string(url.substr(0, u.begin)) + "xxxxx" + std::string(url.substr(u.end)) +
+         "\"";
 }
 
 }  // namespace
+
+UserInfoSpan FindUserInfo(std::string_view url) {
+  if (url.rfind("unix:", 0) == 0) return {};
+  const std::size_t scheme = url.find("://");
+  const std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  const std::size_t at = url.substr(0, url.find('/', start)).rfind('@');
+  if (at == std::string_view::npos || at < start) return {};
+  return {start, at};
+}
 
 Result<Address, std::string> ParseAddress(std::string_view url) {
   const std::string quoted = Quoted(url);

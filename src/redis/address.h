@@ -27,7 +27,17 @@ struct Address {
   std::string Redacted() const;
 };
 
-// One-line error message on bad input.
+// One-line error message on bad input. It never quotes the user-info.
 Result<Address, std::string> ParseAddress(std::string_view url);
+
+// Where a URL's user-info is, as ParseAddress reads it: [begin, end) between
+// "://" (or the start) and the last '@' before the path. Empty when there is
+// none. For hiding a password from messages and the process list.
+struct UserInfoSpan {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  bool empty() const { return begin == end; }
+};
+UserInfoSpan FindUserInfo(std::string_view url);
 
 }  // namespace qst::redis

@@ -107,8 +107,4 @@ class HiredisClient final : public Client {
 // whole. An error names what was refused: bytes that are not RESP.
 Result<std::vector<Reply>, std::string> ParseResp(std::string_view bytes, ReplyLimits limits = {});
 
-// Longest array the reader builds; RespLimiter elides longer ones first
-// (ReplyLimits::max_array_elements), so this is a second guard.
-inline constexpr int kMaxReplyElements = 1 << 16;
-
 }  // namespace qst::redis

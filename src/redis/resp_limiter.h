@@ -16,6 +16,11 @@
 
 namespace qst::redis {
 
+// Longest array the reader builds: RespLimiter elides longer ones
+// (ReplyLimits::max_array_elements), and hiredis_client.cc refuses them as a
+// second guard.
+inline constexpr int kMaxReplyElements = 1 << 16;
+
 struct ReplyLimits {
   // A bulk string longer than this is never kept. The contract's values
   // (reasons, symbols, counts, flags) are a few bytes each.
@@ -26,7 +31,7 @@ struct ReplyLimits {
   std::size_t max_reply_bytes = 4 << 20;
   // Longest array kept, whatever the budget (hiredis allocates its slots at
   // once).
-  std::int64_t max_array_elements = 1 << 16;
+  std::int64_t max_array_elements = kMaxReplyElements;
   // What all the replies of one round trip may keep together (the snapshot's
   // EXEC holds a dozen commands' replies, each with its own budget).
   std::size_t max_round_trip_bytes = 16 << 20;

@@ -103,12 +103,6 @@ class Conn {
 
 std::string Source(int host) { return "127.0.0." + std::to_string(host); }
 
-double RssMb(pid_t pid) {
-  const std::string status = ReadFile("/proc/" + std::to_string(pid) + "/status");
-  const std::size_t at = status.find("VmRSS:");
-  return at == std::string::npos ? -1 : std::stod(status.substr(at + 6)) / 1024.0;
-}
-
 void RaiseFileLimit() {
   rlimit limit{};
   ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
@@ -160,7 +154,7 @@ TEST(Http, IdleAndSlowClientsCannotStarveAScrape) {
     ASSERT_EQ(r.status, 200);
     ASSERT_NE(r.body.find("\nquantum_safety_redis_up 1\n"), std::string::npos);
   }
-  const double rss = RssMb(e.process().pid());
+  const double rss = ProcStatusMb(e.process().pid(), "VmRSS");
   stop = true;
   trickle.join();
   std::sort(ms.begin(), ms.end());

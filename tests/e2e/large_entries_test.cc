@@ -25,12 +25,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double PeakRssMb(pid_t pid) {
-  const std::string status = ReadFile("/proc/" + std::to_string(pid) + "/status");
-  const std::size_t at = status.find("VmHWM:");
-  return at == std::string::npos ? -1 : std::stod(status.substr(at + 6)) / 1024.0;
-}
-
 // The longest time Redis spent in one command since SLOWLOG RESET, in µs,
 // and that command.
 std::pair<std::int64_t, std::string> LongestCommand(RedisServer& redis) {
@@ -116,7 +110,7 @@ TEST(LargeEntries, AThousandEntriesOfOneMebibyteStayBounded) {
   }
   const double worst_ping_ms = pinger.Stop();
   const auto [longest_us, longest_cmd] = LongestCommand(redis);
-  const double peak_mb = PeakRssMb(e.process().pid());
+  const double peak_mb = ProcStatusMb(e.process().pid(), "VmHWM");
   std::printf(
       "scrapes: %d, peak RSS %.1f MB, worst PING %.1f ms, longest Redis command %lld us: %s\n",
       scrapes, peak_mb, worst_ping_ms, static_cast<long long>(longest_us), longest_cmd.c_str());
@@ -158,7 +152,7 @@ TEST(LargeEntries, ABurstIntoABusyStreamKeepsTheExporterBounded) {
   redis.Command({"SLOWLOG", "RESET"});
   const auto out = e.Scrape();
   const auto [longest_us, longest_cmd] = LongestCommand(redis);
-  const double peak_mb = PeakRssMb(e.process().pid());
+  const double peak_mb = ProcStatusMb(e.process().pid(), "VmHWM");
   std::printf("peak RSS %.1f MB, longest Redis command %lld us: %.60s\n", peak_mb,
               static_cast<long long>(longest_us), longest_cmd.c_str());
   EXPECT_EQ(out.at("quantum_safety_faults_last_1h"), 3100);

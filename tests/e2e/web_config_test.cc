@@ -2,7 +2,6 @@
 // authentication and headers, as curl and a real Prometheus see them; plain
 // HTTP to the TLS port; SIGHUP reloads and keeps the old settings on a broken
 // file. Certificates are made here with the openssl command.
-#include <crypt.h>
 #include <signal.h>
 
 #include <gtest/gtest.h>
@@ -11,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "support/checks.h"
 #include "support/exporter_process.h"
 #include "support/fixture.h"
 #include "support/process.h"
@@ -21,13 +21,6 @@ namespace qst::testing {
 namespace {
 
 using std::chrono::seconds;
-
-std::string Bcrypt(const std::string& password) {
-  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-  EXPECT_NE(crypt_gensalt_rn("$2b$", 4, nullptr, 0, salt, sizeof salt), nullptr);
-  crypt_data data{};
-  return crypt_r(password.c_str(), salt, &data);
-}
 
 void Openssl(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"openssl"};
@@ -95,7 +88,7 @@ class WebConfigTest : public ::testing::Test {
   std::string TlsWithUser(const std::string& password, const std::string& extra_tls = "") {
     return "tls_server_config:\n  cert_file: " + pki_.File("server.crt") +
            "\n  key_file: " + pki_.File("server.key") + "\n" + extra_tls +
-           "basic_auth_users:\n  prom: '" + Bcrypt(password) +
+           "basic_auth_users:\n  prom: '" + BcryptForTest(password) +
            "'\nhttp_server_config:\n  headers:\n    X-Frame-Options: deny\n";
   }
   std::vector<std::string> Ca() const { return {"--cacert", pki_.File("ca.crt")}; }

@@ -14,4 +14,8 @@ CommandResult PromtoolCheckMetrics(const std::string& text);
 // Sorted "name<TAB>{json labels}<TAB>value" lines, or exit 1 on a parse error.
 CommandResult PythonParse(const std::string& text);
 
+// A bcrypt hash of `password` ($2b$, cost 4: fast, for tests), made with
+// libxcrypt as htpasswd -B would.
+std::string BcryptForTest(const std::string& password);
+
 }  // namespace qst::testing

@@ -181,4 +181,10 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
+double ProcStatusMb(pid_t pid, const std::string& field) {
+  const std::string status = ReadFile("/proc/" + std::to_string(pid) + "/status");
+  const std::size_t at = status.find(field + ":");
+  return at == std::string::npos ? -1 : std::stod(status.substr(at + field.size() + 1)) / 1024.0;
+}
+
 }  // namespace qst::testing

@@ -58,6 +58,10 @@ class TempDir {
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& content);
 
+// A memory figure of a process from /proc/PID/status ("VmRSS", "VmHWM"), in
+// MB; -1 if it is not there.
+double ProcStatusMb(pid_t pid, const std::string& field);
+
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
 

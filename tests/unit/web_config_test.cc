@@ -1,7 +1,6 @@
 // --web.config.file: the exporter-toolkit format read exactly, every bad file
 // refused with one line naming file and line, and basic authentication
 // against bcrypt hashes made here with libxcrypt.
-#include <crypt.h>
 
 #include <gtest/gtest.h>
 
@@ -12,17 +11,11 @@
 
 #include "http/web_config.h"
 #include "http/web_security.h"
+#include "support/checks.h"
 #include "support/process.h"
 
 namespace qst::http {
 namespace {
-
-std::string Bcrypt(const std::string& password) {
-  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-  EXPECT_NE(crypt_gensalt_rn("$2b$", 4, nullptr, 0, salt, sizeof salt), nullptr);
-  crypt_data data{};
-  return crypt_r(password.c_str(), salt, &data);
-}
 
 std::string Basic(const std::string& user_colon_password) {
   std::string out(4 * ((user_colon_password.size() + 2) / 3) + 1, '\0');
@@ -36,7 +29,7 @@ std::string Basic(const std::string& user_colon_password) {
 TEST(WebConfig, ReadsEveryKeyAndResolvesPathsAgainstTheFile) {
   testing::TempDir dir;
   for (const char* f : {"c.pem", "k.pem", "ca.pem"}) testing::WriteFile(dir.File(f), "x");
-  const std::string hash = Bcrypt("pw");
+  const std::string hash = testing::BcryptForTest("pw");
   auto c = ParseWebConfig(
       "tls_server_config:\n"
       "  cert_file: c.pem\n"
@@ -88,7 +81,8 @@ TEST(WebConfig, BadFilesAreOneLineNamingFileAndLine) {
       {tls + "  min_version: SSL3\n", ":4: min_version \"SSL3\" is not one of"},
       {"basic_auth_users:\n  prom: plaintext\n", ":2: the password of prom must be a bcrypt hash"},
       {"basic_auth_users:\n  prom: '$1$abc$def'\n", "must be a bcrypt hash"},
-      {"basic_auth_users:\n  'a:b': '" + Bcrypt("x") + "'\n", "must be non-empty and without ':'"},
+      {"basic_auth_users:\n  'a:b': '" + testing::BcryptForTest("x") + "'\n",
+       "must be non-empty and without ':'"},
       {"basic_auth_users: [a]\n", ":1: basic_auth_users must be a map"},
       {"http_server_config:\n  headers:\n    Server: evil\n",
        ":3: header \"Server\" may not be set"},
@@ -109,7 +103,7 @@ TEST(WebConfig, BadFilesAreOneLineNamingFileAndLine) {
 
 TEST(WebSecurity, BasicAuthAgainstBcrypt) {
   WebConfig c;
-  c.users = {{"prom", Bcrypt("s3cret")}, {"ops", Bcrypt("other")}};
+  c.users = {{"prom", testing::BcryptForTest("s3cret")}, {"ops", testing::BcryptForTest("other")}};
   auto s = WebSecurity::Build(c);
   ASSERT_TRUE(s.ok()) << s.error();
   const WebSecurity& w = **s;
